@@ -1,0 +1,234 @@
+/* fault.c - journal-first inject and verified revert, for every kind. */
+#include "fault/fault.h"
+#include "fault/journal.h"
+#include "fault/kinds.h"
+#include "util/log.h"
+#include "util/mem.h"
+
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+static const struct zf_fault_kind *const kinds[] = {
+	&zf_fault_power_off, &zf_fault_power_on, &zf_fault_kill,
+	&zf_fault_restart, &zf_fault_pause, &zf_fault_resume, NULL,
+};
+
+const struct zf_fault_kind *const *zf_fault_kinds(void) { return kinds; }
+
+const struct zf_fault_kind *zf_fault_kind_find(const char *name)
+{
+	for (size_t i = 0; kinds[i]; i++)
+		if (!strcmp(kinds[i]->name, name))
+			return kinds[i];
+	return NULL;
+}
+
+int zf_fctx_topo(struct zf_fctx *c)
+{
+	int rc;
+
+	if (c->topo_open)
+		return 0;
+	rc = zf_topo_open(c->rt, &c->topo, c->err, sizeof(c->err));
+	if (rc == 0)
+		c->topo_open = 1;
+	return rc;
+}
+
+static void fctx_done(struct zf_fctx *c)
+{
+	if (c->topo_open)
+		zf_topo_close(c->rt, &c->topo);
+}
+
+static void kind_list(char *buf, size_t len)
+{
+	size_t used = 0;
+
+	buf[0] = '\0';
+	for (size_t i = 0; kinds[i] && used < len; i++)
+		used += (size_t)snprintf(buf + used, len - used, "%s%s", i ? ", " : "",
+					 kinds[i]->name);
+}
+
+/* Fill F from its text form; -EINVAL with ERR set. */
+static int fault_build(struct zf_fctx *c, const char *kind, const char *target,
+		       const char *args, struct zf_fault *f, char *err, size_t errlen)
+{
+	char list[512];
+	int rc;
+
+	memset(f, 0, sizeof(*f));
+	f->kind = zf_fault_kind_find(kind);
+	if (!f->kind) {
+		kind_list(list, sizeof(list));
+		snprintf(err, errlen, "unknown fault '%s'; faults are: %s", kind, list);
+		return -EINVAL;
+	}
+	if (zf_fmt(f->target, sizeof(f->target), "%s", target) ||
+	    zf_fmt(f->args, sizeof(f->args), "%s", args ? args : "") ||
+	    strpbrk(f->target, "\t\n") || strpbrk(f->args, "\t\n")) {
+		snprintf(err, errlen, "fault target or arguments too long or not one line");
+		return -EINVAL;
+	}
+	rc = zf_selector_resolve(c->rt->lab, target, &f->sel, err, errlen);
+	if (rc < 0)
+		return rc;
+	rc = f->kind->check ? f->kind->check(c, f) : 0;
+	if (rc < 0)
+		snprintf(err, errlen, "%s %s: %s", kind, target, c->err);
+	return rc;
+}
+
+static int covers(const struct zf_labrt *rt, const struct zf_selection *a,
+		  const struct zf_selection *b)
+{
+	const struct zf_lab *lab = rt->lab;
+
+	for (size_t i = 0; i < lab->n_hosts; i++)
+		if (b->hosts[i] && !a->hosts[i])
+			return 0;
+	for (size_t i = 0; i < lab->n_zones; i++)
+		if (b->zones[i] && !a->zones[i])
+			return 0;
+	for (size_t i = 0; i < lab->n_regions; i++)
+		if (b->regions[i] && !a->regions[i])
+			return 0;
+	for (size_t i = 0; i < b->n_services; i++) {
+		size_t k = 0;
+		while (k < a->n_services && (a->services[k].host != b->services[i].host ||
+					     a->services[k].service != b->services[i].service))
+			k++;
+		if (k == a->n_services && !(a->kind != ZF_SEL_SERVICE && a->hosts[b->services[i].host]))
+			return 0;
+	}
+	return 1;
+}
+
+/* F (e.g. power-on) just took effect: close the faults it ends. */
+static void end_covered(struct zf_fctx *c, const struct zf_fault *f)
+{
+	struct zf_fault_info *v;
+	size_t n;
+	char e2[256];
+
+	if (!f->kind->ends || zf_journal_active(c->rt, &v, &n) < 0)
+		return;
+	for (size_t i = 0; i < n; i++) {
+		struct zf_fault old;
+		if (strcmp(v[i].kind, f->kind->ends) ||
+		    fault_build(c, v[i].kind, v[i].target, v[i].args, &old, e2, sizeof(e2)) < 0)
+			continue;
+		if (covers(c->rt, &f->sel, &old.sel))
+			zf_journal_append(c->rt, v[i].id, "reverted", v[i].kind, v[i].target,
+					  f->id);
+		zf_selection_free(&old.sel);
+	}
+	free(v);
+}
+
+static int apply_verified(struct zf_fctx *c, struct zf_fault *f)
+{
+	int rc = f->kind->apply(c, f);
+
+	if (rc == 0 && f->kind->verify)
+		rc = f->kind->verify(c, f, 1);
+	return rc;
+}
+
+int zf_fault_inject(struct zf_labrt *rt, const char *kind, const char *target,
+		    const char *args, char *id, size_t idlen, char *err, size_t errlen)
+{
+	struct zf_fctx c = { .rt = rt };
+	struct zf_fault f;
+	int rc = fault_build(&c, kind, target, args, &f, err, errlen);
+
+	if (rc < 0)
+		goto out;
+	rc = zf_journal_next_id(rt, f.id, sizeof(f.id));
+	if (rc == 0)
+		rc = zf_journal_append(rt, f.id, "begin", kind, f.target, f.args);
+	if (rc < 0) {
+		snprintf(err, errlen, "%s/journal: %s", rt->state, strerror(-rc));
+		goto out;
+	}
+	rc = apply_verified(&c, &f);
+	if (rc < 0) {
+		snprintf(err, errlen, "%s %s: %s", kind, target, c.err);
+		if (f.kind->revert)
+			f.kind->revert(&c, &f);
+		zf_journal_append(rt, f.id, "failed", kind, f.target, f.args);
+		goto out;
+	}
+	zf_journal_append(rt, f.id, f.kind->revert ? "applied" : "done", kind,
+			  f.target, f.args);
+	end_covered(&c, &f);
+	snprintf(id, idlen, "%s", f.id);
+out:
+	zf_selection_free(&f.sel);
+	fctx_done(&c);
+	return rc;
+}
+
+static int revert_one(struct zf_fctx *c, const struct zf_fault_info *info,
+		      char *err, size_t errlen)
+{
+	struct zf_fault f;
+	int rc = fault_build(c, info->kind, info->target, info->args, &f, err, errlen);
+
+	if (rc < 0)
+		return rc;
+	snprintf(f.id, sizeof(f.id), "%s", info->id);
+	zf_journal_append(c->rt, f.id, "reverting", info->kind, f.target, f.args);
+	rc = f.kind->revert ? f.kind->revert(c, &f) : 0;
+	if (rc == 0 && f.kind->verify)
+		rc = f.kind->verify(c, &f, 0);
+	if (rc == 0)
+		rc = zf_journal_append(c->rt, f.id, "reverted", info->kind, f.target, f.args);
+	else
+		snprintf(err, errlen, "reverting %s (%s %s): %s", f.id, info->kind,
+			 info->target, c->err);
+	zf_selection_free(&f.sel);
+	return rc;
+}
+
+int zf_fault_revert(struct zf_labrt *rt, const char *id, size_t *n_reverted,
+		    char *err, size_t errlen)
+{
+	struct zf_fctx c = { .rt = rt };
+	struct zf_fault_info *v;
+	size_t n, done = 0, matched = 0;
+	int rc = zf_journal_active(rt, &v, &n), first = 0;
+
+	if (rc < 0) {
+		snprintf(err, errlen, "%s/journal: %s", rt->state, strerror(-rc));
+		return rc;
+	}
+	for (size_t i = n; i-- > 0;) {
+		if (id && strcmp(v[i].id, id))
+			continue;
+		matched++;
+		rc = revert_one(&c, &v[i], err, errlen);
+		if (rc == 0)
+			done++;
+		else if (!first)
+			first = rc;
+	}
+	free(v);
+	fctx_done(&c);
+	if (id && !matched) {
+		snprintf(err, errlen, "no active fault '%s' in lab %s", id, rt->lab->name);
+		return -ENOENT;
+	}
+	if (n_reverted)
+		*n_reverted = done;
+	return first;
+}
+
+int zf_fault_list_active(const struct zf_labrt *rt, struct zf_fault_info **out,
+			 size_t *n)
+{
+	return zf_journal_active(rt, out, n);
+}

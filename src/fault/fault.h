@@ -1,0 +1,86 @@
+/* fault.h - the common interface of every fault family.
+ *
+ * A fault kind has an apply, an optional revert and a verify. The engine
+ * around them (fault.c) owns the safety rules: the fault is written to the
+ * lab's journal and fsync'd *before* it is applied, verified after apply and
+ * after revert, and `recover` reverts whatever the journal shows as still
+ * applied — even when the process that applied it was SIGKILLed. */
+#ifndef ZF_FAULT_FAULT_H
+#define ZF_FAULT_FAULT_H
+
+#include <stddef.h>
+
+#include "lab/labrt.h"
+#include "lab/topo.h"
+#include "spec/selector.h"
+
+#define ZF_FAULT_ID_MAX 16
+#define ZF_FAULT_TEXT_MAX 256
+
+struct zf_fault {
+	char id[ZF_FAULT_ID_MAX];         /* "f3": unique within the lab */
+	const struct zf_fault_kind *kind;
+	char target[ZF_FAULT_TEXT_MAX];   /* the selector as written */
+	char args[ZF_FAULT_TEXT_MAX];     /* extra words, e.g. a signal name */
+	struct zf_selection sel;          /* TARGET resolved against the lab */
+};
+
+/* What a fault implementation gets: the lab, its namespaces (opened on
+ * first use) and a place for the message of an error it returns. */
+struct zf_fctx {
+	struct zf_labrt *rt;
+	struct zf_topo topo;
+	int topo_open;
+	char err[512];
+};
+
+/* Open the lab's namespaces into C->topo if not yet done. */
+int zf_fctx_topo(struct zf_fctx *c);
+
+struct zf_fault_kind {
+	const char *name;       /* "power-off" */
+	const char *usage;      /* "power-off TARGET" */
+	const char *summary;    /* one line for `inject --help` */
+	const char *ends;       /* applying this ends active faults of that kind
+				   whose targets it covers ("power-on" ends
+				   "power-off"); NULL otherwise */
+	/* Check ARGS and the resolved selection before anything is journaled;
+	 * -EINVAL with c->err set when the fault cannot act on them. */
+	int (*check)(struct zf_fctx *c, const struct zf_fault *f);
+	int (*apply)(struct zf_fctx *c, const struct zf_fault *f);
+	/* NULL for one-shot faults (kill, restart): nothing to undo. */
+	int (*revert)(struct zf_fctx *c, const struct zf_fault *f);
+	/* 0 when the fault's effect is present (APPLIED=1) or gone (0). */
+	int (*verify)(struct zf_fctx *c, const struct zf_fault *f, int applied);
+};
+
+/* The registry. */
+const struct zf_fault_kind *zf_fault_kind_find(const char *name);
+/* NULL-terminated list of every kind, in help order. */
+const struct zf_fault_kind *const *zf_fault_kinds(void);
+
+/* Inject KIND on TARGET of the lab: resolve, check, journal, apply, verify.
+ * On success the new fault's id is copied to ID. On failure after apply
+ * started, the fault is reverted (best effort) before returning. */
+int zf_fault_inject(struct zf_labrt *rt, const char *kind, const char *target,
+		    const char *args, char *id, size_t idlen, char *err,
+		    size_t errlen);
+
+/* Revert fault ID, or every active fault (newest first) when ID is NULL.
+ * Returns 0 or the first error; continues with the others. *N_REVERTED
+ * (may be NULL) counts what was reverted. */
+int zf_fault_revert(struct zf_labrt *rt, const char *id, size_t *n_reverted,
+		    char *err, size_t errlen);
+
+/* Active (applied, not reverted) faults from the journal. */
+struct zf_fault_info {
+	char id[ZF_FAULT_ID_MAX];
+	char kind[32];
+	char target[ZF_FAULT_TEXT_MAX];
+	char args[ZF_FAULT_TEXT_MAX];
+	unsigned long long applied_wall_ns;
+};
+int zf_fault_list_active(const struct zf_labrt *rt, struct zf_fault_info **out,
+			 size_t *n);
+
+#endif

@@ -1,0 +1,25 @@
+/* journal.h - the lab's fault journal: <state>/journal, one tab-separated
+ * line per event, appended and fsync'd:
+ *     <wall-ns> <id> <event> <kind> <target> <args>
+ * Events: begin (written before apply), applied, failed, reverting, reverted,
+ * done (a one-shot fault such as kill, or power-on, has taken effect). A
+ * fault is active from "begin" until reverted, failed or done. */
+#ifndef ZF_FAULT_JOURNAL_H
+#define ZF_FAULT_JOURNAL_H
+
+#include <stddef.h>
+
+#include "fault/fault.h"
+
+/* Append one event; -EINVAL if a field holds a tab or newline. */
+int zf_journal_append(const struct zf_labrt *rt, const char *id, const char *event,
+		      const char *kind, const char *target, const char *args);
+
+/* The id the next fault gets ("f<N+1>", N = faults begun so far). */
+int zf_journal_next_id(const struct zf_labrt *rt, char *id, size_t len);
+
+/* Faults whose last event is begin, applied or reverting, oldest first. */
+int zf_journal_active(const struct zf_labrt *rt, struct zf_fault_info **out,
+		      size_t *n);
+
+#endif

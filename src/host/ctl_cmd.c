@@ -1,0 +1,157 @@
+/* ctl_cmd.c - parsing and answering control requests. */
+#include "host/ctl_cmd.h"
+#include "host/signame.h"
+#include "util/log.h"
+#include "util/mem.h"
+
+#include <errno.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#define CTL_MAX_WORDS 4
+#define CTL_COMMANDS "commands: status, kill, restart, stop, start, shutdown"
+
+/* Serialize REPLY (reference taken) as one line; never NULL. */
+static char *reply_line(json_t *reply)
+{
+	static const char oom[] = "{\"ok\":false,\"error\":\"out of memory\"}\n";
+	char *doc = reply ? json_dumps(reply, JSON_COMPACT) : NULL;
+	char *line;
+	size_t n;
+
+	json_decref(reply);
+	if (!doc)
+		return zf_xstrdup(oom);
+	n = strlen(doc);
+	line = zf_xmalloc(n + 2);
+	memcpy(line, doc, n);
+	line[n] = '\n';
+	line[n + 1] = '\0';
+	free(doc);
+	return line;
+}
+
+static char *reply_ok(void)
+{
+	return reply_line(json_pack("{s:b}", "ok", 1));
+}
+
+static char *reply_error(const char *fmt, ...) ZF_PRINTF(1, 2);
+
+static char *reply_error(const char *fmt, ...)
+{
+	char msg[512];
+	va_list ap;
+
+	va_start(ap, fmt);
+	vsnprintf(msg, sizeof(msg), fmt, ap);
+	va_end(ap);
+	return reply_line(json_pack("{s:b, s:s}", "ok", 0, "error", msg));
+}
+
+/* Client text echoed in an error: printable ASCII only, at most 64 bytes,
+ * so that the reply is always valid JSON (UTF-8) and short. */
+static const char *echo(const char *s, char *buf, size_t len)
+{
+	size_t i = 0;
+
+	for (; s[i] && i + 1 < len && i < 64; i++)
+		buf[i] = (s[i] >= 0x20 && s[i] < 0x7f) ? s[i] : '?';
+	buf[i] = '\0';
+	return buf;
+}
+
+/* Split LINE on spaces and tabs into at most MAX words; returns the word
+ * count, or MAX + 1 if there are more. */
+static size_t split(char *line, char **words, size_t max)
+{
+	size_t n = 0, len = strlen(line);
+	char *save = NULL, *w;
+
+	if (len && line[len - 1] == '\r')
+		line[len - 1] = '\0';
+	for (w = strtok_r(line, " \t", &save); w; w = strtok_r(NULL, " \t", &save)) {
+		if (n == max)
+			return max + 1;
+		words[n++] = w;
+	}
+	return n;
+}
+
+static char *sup_error(int rc, const char *name)
+{
+	char b[80];
+
+	switch (rc) {
+	case -ENOENT:
+		return reply_error("no service '%s'", echo(name, b, sizeof(b)));
+	case -ESRCH:
+		return reply_error("service '%s' is not running", name);
+	case -EALREADY:
+		return reply_error("service '%s' is already running", name);
+	case -ECANCELED:
+		return reply_error("the host is shutting down");
+	default:
+		return reply_error("%s: %s", name, strerror(-rc));
+	}
+}
+
+static char *do_status(struct supervisor *sup)
+{
+	json_t *st = sup_status(sup);
+
+	return st ? reply_line(st) : reply_error("out of memory");
+}
+
+static char *do_kill(struct supervisor *sup, char **w)
+{
+	char b[80];
+	int sig, rc;
+
+	if (signame_parse(w[2], &sig) < 0)
+		return reply_error("unknown signal '%s'", echo(w[2], b, sizeof(b)));
+	rc = sup_kill(sup, w[1], sig);
+	return rc < 0 ? sup_error(rc, w[1]) : reply_ok();
+}
+
+char *ctl_cmd_run(struct supervisor *sup, char *line, bool *shutdown)
+{
+	static const struct {
+		const char *name, *usage;
+		size_t nwords;
+		int (*fn)(struct supervisor *, const char *);
+	} cmds[] = {
+		{ "status", "status", 1, NULL },
+		{ "kill", "kill NAME SIG", 3, NULL },
+		{ "restart", "restart NAME", 2, sup_restart },
+		{ "stop", "stop NAME", 2, sup_stop },
+		{ "start", "start NAME", 2, sup_start_service },
+		{ "shutdown", "shutdown", 1, NULL },
+	};
+	char *w[CTL_MAX_WORDS], b[80];
+	size_t n = split(line, w, CTL_MAX_WORDS), i = 0;
+	int rc;
+
+	*shutdown = false;
+	if (n == 0)
+		return reply_error("empty request; " CTL_COMMANDS);
+	while (i < sizeof(cmds) / sizeof(cmds[0]) && strcmp(cmds[i].name, w[0]))
+		i++;
+	if (i == sizeof(cmds) / sizeof(cmds[0]))
+		return reply_error("unknown command '%s'; " CTL_COMMANDS,
+				   echo(w[0], b, sizeof(b)));
+	if (n != cmds[i].nwords)
+		return reply_error("usage: %s", cmds[i].usage);
+	if (!strcmp(w[0], "status"))
+		return do_status(sup);
+	if (!strcmp(w[0], "kill"))
+		return do_kill(sup, w);
+	if (!strcmp(w[0], "shutdown")) {
+		*shutdown = true;
+		return reply_ok();
+	}
+	rc = cmds[i].fn(sup, w[1]);
+	return rc < 0 ? sup_error(rc, w[1]) : reply_ok();
+}

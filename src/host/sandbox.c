@@ -1,0 +1,132 @@
+/* sandbox.c - mounts and hostname of a host.
+ *
+ * The hosts and resolv.conf sources usually live under /run, and the
+ * targets may be symlinks into /run (systemd-resolved's stub-resolv.conf),
+ * so the binds are made after the fresh /run: sources are held as O_PATH
+ * fds opened beforehand and bound through /proc/self/fd, and a target that
+ * resolved into the old /run is recreated (empty) in the new tmpfs. */
+#include "host/sandbox.h"
+#include "host/initlog.h"
+#include "util/fsutil.h"
+#include "util/log.h"
+
+#include <errno.h>
+#include <fcntl.h>
+#include <limits.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/mount.h>
+#include <unistd.h>
+
+#define SBX_FLAGS (MS_NOSUID | MS_NODEV)
+
+struct bind_file {
+	const char *src, *dst;
+	int srcfd;                 /* O_PATH, or -1 */
+	char real[PATH_MAX];       /* DST with symlinks resolved */
+};
+
+static int fail(const char *step, const char *path, int err)
+{
+	initlog(NULL, "sandbox: %s %s: %s", step, path, strerror(err));
+	return -err;
+}
+
+int sandbox_detach(void)
+{
+	if (mount(NULL, "/", NULL, MS_REC | MS_SLAVE, NULL) < 0)
+		return fail("make-rslave", "/", errno);
+	return 0;
+}
+
+/* Before /run is replaced: hold the source, resolve the target. */
+static int bind_prepare(struct bind_file *b)
+{
+	b->srcfd = open(b->src, O_PATH | O_CLOEXEC);
+	if (b->srcfd < 0)
+		return fail("open", b->src, errno);
+	if (!realpath(b->dst, b->real))
+		return fail("resolve", b->dst, errno);
+	return 0;
+}
+
+/* Only inside our own tmpfs may a missing target be created. */
+static int ensure_target(const char *path)
+{
+	char dir[PATH_MAX];
+	const char *slash = strrchr(path, '/');
+	int fd, rc;
+
+	if (access(path, F_OK) == 0)
+		return 0;
+	if (strncmp(path, "/run/", 5) && strncmp(path, "/tmp/", 5))
+		return fail("find mount target", path, ENOENT);
+	if (zf_fmt(dir, sizeof(dir), "%.*s", (int)(slash - path), path) < 0)
+		return fail("create mount target", path, ENAMETOOLONG);
+	rc = zf_mkdir_p(dir, 0755);
+	if (rc < 0)
+		return fail("create directory", dir, -rc);
+	fd = open(path, O_WRONLY | O_CREAT | O_CLOEXEC, 0644);
+	if (fd < 0)
+		return fail("create mount target", path, errno);
+	close(fd);
+	return 0;
+}
+
+static int bind_apply(const struct bind_file *b)
+{
+	char src[64];
+	int rc = ensure_target(b->real);
+
+	if (rc < 0)
+		return rc;
+	(void)zf_fmt(src, sizeof(src), "/proc/self/fd/%d", b->srcfd);
+	if (mount(src, b->real, NULL, MS_BIND, NULL) < 0)
+		return fail("bind-mount", b->src, errno);
+	return 0;
+}
+
+static int mount_fs(const char *type, const char *dst, unsigned long flags,
+		    const char *data)
+{
+	if (mount(type, dst, type, flags, data) < 0)
+		return fail(type, dst, errno);
+	return 0;
+}
+
+/* Fresh /tmp, /run and /proc (the binds need a /proc of our own pid). */
+static int mount_fresh(void)
+{
+	int rc;
+
+	if ((rc = mount_fs("tmpfs", "/tmp", SBX_FLAGS, "mode=1777")) < 0 ||
+	    (rc = mount_fs("tmpfs", "/run", SBX_FLAGS, "mode=0755")) < 0 ||
+	    (rc = mount_fs("proc", "/proc", SBX_FLAGS | MS_NOEXEC, NULL)) < 0)
+		return rc;
+	return 0;
+}
+
+int sandbox_apply(const struct host_config *cfg)
+{
+	struct bind_file binds[] = {
+		{ .src = cfg->hosts_file, .dst = "/etc/hosts", .srcfd = -1 },
+		{ .src = cfg->resolv_file, .dst = "/etc/resolv.conf", .srcfd = -1 },
+	};
+	const size_t n = sizeof(binds) / sizeof(binds[0]);
+	int rc = 0;
+
+	for (size_t i = 0; i < n && rc == 0; i++)
+		rc = bind_prepare(&binds[i]);
+	if (rc == 0)
+		rc = mount_fresh();
+	for (size_t i = 0; i < n && rc == 0; i++)
+		rc = bind_apply(&binds[i]);
+	if (rc == 0)
+		rc = mount_fs("sysfs", "/sys", SBX_FLAGS | MS_NOEXEC, NULL);
+	if (rc == 0 && sethostname(cfg->host, strlen(cfg->host)) < 0)
+		rc = fail("sethostname", cfg->host, errno);
+	for (size_t i = 0; i < n; i++)
+		if (binds[i].srcfd >= 0)
+			close(binds[i].srcfd);
+	return rc;
+}

@@ -1,0 +1,58 @@
+/* cgroup.h - the lab's cgroups, on cgroup v1 (one directory per hierarchy:
+ * freezer, cpu, memory, pids) or v2 (one unified directory).
+ *
+ * Paths are given relative to zonefall's own top ("<lab>/<host>/svc-x");
+ * nothing outside ".../zonefall/" is ever created or written, except that on
+ * v2 our own subtree gets controllers enabled where the parent allows. */
+#ifndef ZF_LAB_CGROUP_H
+#define ZF_LAB_CGROUP_H
+
+#include <stddef.h>
+#include <sys/types.h>
+
+#define ZF_CG_MAX_HIER 4
+
+enum zf_cg_ctrl { ZF_CG_FREEZER, ZF_CG_CPU, ZF_CG_MEMORY, ZF_CG_PIDS };
+
+struct zf_cg {
+	int version;                          /* 1 or 2 */
+	size_t n;                             /* hierarchies in use */
+	char top[ZF_CG_MAX_HIER][128];        /* ".../zonefall" per hierarchy */
+	enum zf_cg_ctrl ctrl[ZF_CG_MAX_HIER]; /* v1: which controller each is */
+};
+
+/* Find the mounted hierarchies. -ENOTSUP when neither a v2 unified root
+ * nor a v1 freezer hierarchy is mounted (the machine cannot pause hosts). */
+int zf_cg_detect(struct zf_cg *cg);
+
+/* Absolute path of REL in hierarchy I (0..n-1). */
+int zf_cg_path(const struct zf_cg *cg, size_t i, const char *rel, char *buf,
+	       size_t len);
+
+/* mkdir REL in every hierarchy (parents must exist; EEXIST is fine). On v2
+ * a non-LEAF directory also gets the cpu, memory and pids controllers
+ * enabled for its children (leaves hold the processes). */
+int zf_cg_create(const struct zf_cg *cg, const char *rel, int leaf);
+/* rmdir REL in every hierarchy; absent is success; -EBUSY if in use. */
+int zf_cg_remove(const struct zf_cg *cg, const char *rel);
+
+/* Move process PID (0: the caller) into REL in every hierarchy. Only uses
+ * open/write/close, so it is safe between fork and exec. */
+int zf_cg_join(const struct zf_cg *cg, const char *rel, pid_t pid);
+
+/* Number of processes in REL and below it (0 if REL is gone). */
+int zf_cg_count(const struct zf_cg *cg, const char *rel);
+
+/* SIGKILL every process in REL and below, thawing it so frozen tasks can
+ * die; then wait up to TIMEOUT_NS for it to be empty. -ETIMEDOUT if not. */
+int zf_cg_kill(const struct zf_cg *cg, const char *rel, unsigned long long timeout_ns);
+
+/* Freeze (1) or thaw (0) REL and wait until the kernel reports the state. */
+int zf_cg_freeze(const struct zf_cg *cg, const char *rel, int freeze);
+/* 1 frozen, 0 not, negative errno. */
+int zf_cg_frozen(const struct zf_cg *cg, const char *rel);
+
+/* Set the CPU quota of REL to PERCENT of one CPU (0: unlimited). */
+int zf_cg_cpu_quota(const struct zf_cg *cg, const char *rel, unsigned percent);
+
+#endif

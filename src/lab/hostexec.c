@@ -1,0 +1,110 @@
+/* hostexec.c - run a command inside a host: all its namespaces and cgroup. */
+#include "lab/host.h"
+#include "util/log.h"
+#include "util/proc.h"
+
+#include <errno.h>
+#include <fcntl.h>
+#include <sched.h>
+#include <signal.h>
+#include <stdio.h>
+#include <string.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+static const struct {
+	const char *name;
+	int type;
+} ns_order[] = {
+	{ "ipc", CLONE_NEWIPC }, { "uts", CLONE_NEWUTS }, { "net", CLONE_NEWNET },
+	{ "pid", CLONE_NEWPID }, { "mnt", CLONE_NEWNS },
+};
+#define N_NS (sizeof(ns_order) / sizeof(ns_order[0]))
+
+static int open_ns(pid_t pid, int fds[N_NS])
+{
+	char path[64];
+
+	for (size_t i = 0; i < N_NS; i++) {
+		snprintf(path, sizeof(path), "/proc/%d/ns/%s", (int)pid, ns_order[i].name);
+		fds[i] = open(path, O_RDONLY | O_CLOEXEC);
+		if (fds[i] < 0) {
+			int rc = -errno;
+			while (i-- > 0)
+				close(fds[i]);
+			return rc;
+		}
+	}
+	return 0;
+}
+
+/* Child: join the host, then fork so the command is inside its PID
+ * namespace; relay the command's exit status as our own. */
+static _Noreturn void exec_child(const struct zf_labrt *rt, const char *cg_rel,
+				 int fds[N_NS], char *const *argv)
+{
+	struct zf_spawn_opts o = { .argv = argv, .stdin_fd = 0, .stdout_fd = 1,
+				   .stderr_fd = 2 };
+	pid_t pid;
+	int st, rc;
+
+	/* The cgroup first: inside the host, /sys is the host's own sysfs and
+	 * the cgroup hierarchies are not mounted. */
+	if (zf_cg_join(&rt->cg, cg_rel, 0) < 0) {
+		fprintf(stderr, "zonefall: error: joining the host's cgroup: %s\n",
+			strerror(errno));
+		_exit(126);
+	}
+	for (size_t i = 0; i < N_NS; i++) {
+		if (setns(fds[i], ns_order[i].type) < 0) {
+			fprintf(stderr, "zonefall: error: entering %s namespace: %s\n",
+				ns_order[i].name, strerror(errno));
+			_exit(126);
+		}
+	}
+	if (chdir("/") < 0) {
+		fprintf(stderr, "zonefall: error: chdir /: %s\n", strerror(errno));
+		_exit(126);
+	}
+	rc = zf_spawn(&o, &pid);
+	if (rc < 0) {
+		fprintf(stderr, "zonefall: error: %s: %s\n", argv[0], strerror(-rc));
+		_exit(rc == -ENOENT ? 127 : 126);
+	}
+	signal(SIGINT, SIG_IGN);   /* the command gets the terminal's ^C */
+	zf_wait(pid, &st);
+	_exit(zf_exit_code(st));
+}
+
+int zf_host_exec(const struct zf_labrt *rt, size_t host, char *const *argv,
+		 int *code, char *err, size_t errlen)
+{
+	pid_t init = zf_host_init_pid(rt, host), child;
+	char cg_rel[256];
+	int fds[N_NS], rc, st;
+
+	if (!init) {
+		snprintf(err, errlen, "host %s is powered off", rt->lab->hosts[host].name);
+		return -EHOSTDOWN;
+	}
+	zf_labrt_host_cg(rt, host, "exec", cg_rel, sizeof(cg_rel));
+	rc = open_ns(init, fds);
+	if (rc < 0) {
+		snprintf(err, errlen, "host %s: %s", rt->lab->hosts[host].name, strerror(-rc));
+		return rc;
+	}
+	child = fork();
+	if (child == 0)
+		exec_child(rt, cg_rel, fds, argv);
+	for (size_t i = 0; i < N_NS; i++)
+		close(fds[i]);
+	if (child < 0) {
+		rc = -errno;
+		snprintf(err, errlen, "fork: %s", strerror(-rc));
+		return rc;
+	}
+	rc = zf_wait(child, &st);
+	if (rc == 0)
+		*code = zf_exit_code(st);
+	return rc;
+}
