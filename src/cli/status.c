@@ -130,7 +130,7 @@ static void print_lab(json_t *lab)
 		printf(": %s\n", json_string_value(json_object_get(lab, "error")));
 		return;
 	}
-	printf(": %lld regions, %lld zones, block %s/%lld, domain %s\n",
+	printf(": %lld region(s), %lld zone(s), block %s/%lld, domain %s\n",
 	       (long long)json_integer_value(json_object_get(lab, "regions")),
 	       (long long)json_integer_value(json_object_get(lab, "zones")),
 	       json_string_value(json_object_get(lab, "block")),

@@ -26,9 +26,10 @@ static void print_times(const struct zf_cli *cli, const struct zf_labrt *rt,
 		json_decref(o);
 		return;
 	}
-	printf("lab %s is up: %zu regions, %zu zones, %zu hosts in %.0f ms\n",
-	       rt->lab->name, rt->lab->n_regions, rt->lab->n_zones, rt->lab->n_hosts,
-	       ms(total));
+	printf("lab %s is up: %zu region%s, %zu zone%s, %zu host%s in %.0f ms\n",
+	       rt->lab->name, rt->lab->n_regions, rt->lab->n_regions == 1 ? "" : "s",
+	       rt->lab->n_zones, rt->lab->n_zones == 1 ? "" : "s", rt->lab->n_hosts,
+	       rt->lab->n_hosts == 1 ? "" : "s", ms(total));
 	zf_debug("phases (ms): state %.1f, netns %.1f, links %.1f, config %.1f, "
 		 "nft %.1f, boot %.1f, ready %.1f", ms(t->state_ns), ms(t->netns_ns),
 		 ms(t->links_ns), ms(t->config_ns), ms(t->nft_ns), ms(t->boot_ns),

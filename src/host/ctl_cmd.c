@@ -57,8 +57,11 @@ static const char *echo(const char *s, char *buf, size_t len)
 {
 	size_t i = 0;
 
-	for (; s[i] && i + 1 < len && i < 64; i++)
-		buf[i] = (s[i] >= 0x20 && s[i] < 0x7f) ? s[i] : '?';
+	for (; s[i] && i + 1 < len && i < 64; i++) {
+		buf[i] = s[i];
+		if (s[i] < 0x20 || s[i] >= 0x7f)
+			buf[i] = '?';
+	}
 	buf[i] = '\0';
 	return buf;
 }
@@ -98,22 +101,61 @@ static char *sup_error(int rc, const char *name)
 	}
 }
 
-static char *do_status(struct supervisor *sup)
+/* One handler per command; W holds exactly the words its entry asks for. */
+static char *do_status(struct supervisor *sup, char **w, bool *shutdown)
 {
 	json_t *st = sup_status(sup);
 
+	(void)w;
+	(void)shutdown;
 	return st ? reply_line(st) : reply_error("out of memory");
 }
 
-static char *do_kill(struct supervisor *sup, char **w)
+static char *do_kill(struct supervisor *sup, char **w, bool *shutdown)
 {
 	char b[80];
 	int sig, rc;
 
+	(void)shutdown;
 	if (signame_parse(w[2], &sig) < 0)
 		return reply_error("unknown signal '%s'", echo(w[2], b, sizeof(b)));
 	rc = sup_kill(sup, w[1], sig);
 	return rc < 0 ? sup_error(rc, w[1]) : reply_ok();
+}
+
+static char *named(struct supervisor *sup, const char *name,
+		   int (*fn)(struct supervisor *, const char *))
+{
+	int rc = fn(sup, name);
+
+	return rc < 0 ? sup_error(rc, name) : reply_ok();
+}
+
+static char *do_restart(struct supervisor *sup, char **w, bool *shutdown)
+{
+	(void)shutdown;
+	return named(sup, w[1], sup_restart);
+}
+
+static char *do_stop(struct supervisor *sup, char **w, bool *shutdown)
+{
+	(void)shutdown;
+	return named(sup, w[1], sup_stop);
+}
+
+static char *do_start(struct supervisor *sup, char **w, bool *shutdown)
+{
+	(void)shutdown;
+	return named(sup, w[1], sup_start_service);
+}
+
+/* The reply goes out first; the caller then calls sup_shutdown(). */
+static char *do_shutdown(struct supervisor *sup, char **w, bool *shutdown)
+{
+	(void)sup;
+	(void)w;
+	*shutdown = true;
+	return reply_ok();
 }
 
 char *ctl_cmd_run(struct supervisor *sup, char *line, bool *shutdown)
@@ -121,37 +163,28 @@ char *ctl_cmd_run(struct supervisor *sup, char *line, bool *shutdown)
 	static const struct {
 		const char *name, *usage;
 		size_t nwords;
-		int (*fn)(struct supervisor *, const char *);
+		char *(*fn)(struct supervisor *, char **, bool *);
 	} cmds[] = {
-		{ "status", "status", 1, NULL },
-		{ "kill", "kill NAME SIG", 3, NULL },
-		{ "restart", "restart NAME", 2, sup_restart },
-		{ "stop", "stop NAME", 2, sup_stop },
-		{ "start", "start NAME", 2, sup_start_service },
-		{ "shutdown", "shutdown", 1, NULL },
+		{ "status", "status", 1, do_status },
+		{ "kill", "kill NAME SIG", 3, do_kill },
+		{ "restart", "restart NAME", 2, do_restart },
+		{ "stop", "stop NAME", 2, do_stop },
+		{ "start", "start NAME", 2, do_start },
+		{ "shutdown", "shutdown", 1, do_shutdown },
 	};
-	char *w[CTL_MAX_WORDS], b[80];
+	const size_t ncmds = sizeof(cmds) / sizeof(cmds[0]);
+	char *w[CTL_MAX_WORDS] = { NULL }, b[80];
 	size_t n = split(line, w, CTL_MAX_WORDS), i = 0;
-	int rc;
 
 	*shutdown = false;
 	if (n == 0)
 		return reply_error("empty request; " CTL_COMMANDS);
-	while (i < sizeof(cmds) / sizeof(cmds[0]) && strcmp(cmds[i].name, w[0]))
+	while (i < ncmds && strcmp(cmds[i].name, w[0]) != 0)
 		i++;
-	if (i == sizeof(cmds) / sizeof(cmds[0]))
+	if (i == ncmds)
 		return reply_error("unknown command '%s'; " CTL_COMMANDS,
 				   echo(w[0], b, sizeof(b)));
 	if (n != cmds[i].nwords)
 		return reply_error("usage: %s", cmds[i].usage);
-	if (!strcmp(w[0], "status"))
-		return do_status(sup);
-	if (!strcmp(w[0], "kill"))
-		return do_kill(sup, w);
-	if (!strcmp(w[0], "shutdown")) {
-		*shutdown = true;
-		return reply_ok();
-	}
-	rc = cmds[i].fn(sup, w[1]);
-	return rc < 0 ? sup_error(rc, w[1]) : reply_ok();
+	return cmds[i].fn(sup, w, shutdown);
 }

@@ -82,7 +82,8 @@ static void on_signal(struct evloop_watch *w, uint32_t events)
 		if (si.ssi_signo == SIGCHLD) {
 			sup_reap(in->sup);
 		} else {
-			initlog(NULL, "received %s", sigabbrev_np((int)si.ssi_signo));
+			initlog(NULL, "received SIG%s; shutting down gracefully",
+				sigabbrev_np((int)si.ssi_signo));
 			sup_shutdown(in->sup);
 		}
 	}

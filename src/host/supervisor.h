@@ -59,7 +59,12 @@ void sup_shutdown(struct supervisor *sup);
  * memory. */
 json_t *sup_status(const struct supervisor *sup);
 
-/* The commands. Each returns 0, or:
+/* The commands. kill signals the process group; what follows is up to the
+ * restart policy. restart (counted in "restarts") and stop SIGTERM the
+ * group, SIGKILL after SUP_STOP_GRACE_MS; restart then starts it again at
+ * once, without back-off. start starts a service that has no process now
+ * (also one in back-off or still waiting: "after" is not consulted for an
+ * explicit request). Each returns 0, or:
  *   -ENOENT    no service NAME
  *   -ESRCH     not running (kill)
  *   -EALREADY  already running (start)

@@ -82,7 +82,12 @@ int zf_cg_create(const struct zf_cg *cg, const char *rel, int leaf)
 {
 	char path[256];
 
-	for (size_t i = 0; i < cg->n; i++) {
+	/* v1: leaves only in the freezer hierarchy (pausing a service needs
+	 * its own freezer cgroup; limits apply per host), which halves the
+	 * mkdirs of a big lab. */
+	size_t n = cg->version == 1 && leaf ? 1 : cg->n;
+
+	for (size_t i = 0; i < n; i++) {
 		if (zf_cg_path(cg, i, rel, path, sizeof(path)))
 			return -ENAMETOOLONG;
 		if (mkdir(path, 0755) < 0 && errno != EEXIST)
@@ -131,6 +136,18 @@ int zf_cg_join(const struct zf_cg *cg, const char *rel, pid_t pid)
 		memcpy(path + a + 1, rel, b);
 		memcpy(path + a + 1 + b, "/cgroup.procs", sizeof("/cgroup.procs"));
 		rc = cg_write(path, val);
+		if (rc == -ENOENT && i > 0) {
+			/* a v1 leaf that exists only in the freezer: join its
+			 * parent (the host) in this hierarchy */
+			char *leaf = strrchr(path + a + 1, '/');
+			char *parent_end = leaf;
+			while (parent_end > path + a && *--parent_end != '/')
+				;
+			if (parent_end > path + a) {
+				memcpy(parent_end, "/cgroup.procs", sizeof("/cgroup.procs"));
+				rc = cg_write(path, val);
+			}
+		}
 		if (rc < 0)
 			return rc;
 	}

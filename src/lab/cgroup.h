@@ -29,15 +29,17 @@ int zf_cg_detect(struct zf_cg *cg);
 int zf_cg_path(const struct zf_cg *cg, size_t i, const char *rel, char *buf,
 	       size_t len);
 
-/* mkdir REL in every hierarchy (parents must exist; EEXIST is fine). On v2
- * a non-LEAF directory also gets the cpu, memory and pids controllers
- * enabled for its children (leaves hold the processes). */
+/* mkdir REL in every hierarchy (parents must exist; EEXIST is fine). On v1
+ * a LEAF is made in the freezer hierarchy only. On v2 a non-LEAF directory
+ * also gets the cpu, memory and pids controllers enabled for its children
+ * (leaves hold the processes). */
 int zf_cg_create(const struct zf_cg *cg, const char *rel, int leaf);
 /* rmdir REL in every hierarchy; absent is success; -EBUSY if in use. */
 int zf_cg_remove(const struct zf_cg *cg, const char *rel);
 
-/* Move process PID (0: the caller) into REL in every hierarchy. Only uses
- * open/write/close, so it is safe between fork and exec. */
+/* Move process PID (0: the caller) into REL in every hierarchy (on v1, a
+ * hierarchy without that leaf gets its parent). Only uses open/write/close,
+ * so it is safe between fork and exec. */
 int zf_cg_join(const struct zf_cg *cg, const char *rel, pid_t pid);
 
 /* Number of processes in REL and below it (0 if REL is gone). */

@@ -175,48 +175,72 @@ static int open_boot_fds(const struct zf_labrt *rt, size_t host, int *netns_fd,
 	return rc;
 }
 
-int zf_host_boot(const struct zf_labrt *rt, size_t host, char *err, size_t errlen)
+int zf_host_boot_start(const struct zf_labrt *rt, size_t host, struct zf_boot *b,
+		       char *err, size_t errlen)
 {
 	char cfg[512], cgrel[256];
 	char *argv[] = { (char *)zf_host_init_binary(), cfg, NULL };
 	struct boot_args a = { .cg = &rt->cg, .cg_rel = cgrel, .argv = argv,
 			       .parent = getpid() };
-	int pfd[2], rc, st;
-	long result = -EIO;
-	pid_t child;
+	int pfd[2], rc;
 
+	b->host = host;
+	b->child = -1;
+	b->rfd = -1;
 	if (zf_host_init_pid(rt, host))
 		return -EALREADY;
 	zf_labrt_host_dir(rt, host, "init.json", cfg, sizeof(cfg));
 	zf_labrt_host_cg(rt, host, "init", cgrel, sizeof(cgrel));
 	rc = open_boot_fds(rt, host, &a.netns_fd, &a.log_fd);
-	if (rc < 0) {
-		snprintf(err, errlen, "host %s: %s", rt->lab->hosts[host].name, strerror(-rc));
-		return rc;
-	}
+	if (rc < 0)
+		goto out_msg;
 	if (pipe2(pfd, O_CLOEXEC) < 0) {
 		rc = -errno;
 		goto out;
 	}
 	a.report_fd = pfd[1];
-	child = fork();
-	if (child == 0)
+	b->child = fork();
+	if (b->child == 0)
 		boot_intermediate(&a);
+	if (b->child < 0)
+		rc = -errno;
 	close(pfd[1]);
-	if (child > 0) {
-		if (read(pfd[0], &result, sizeof(result)) != (ssize_t)sizeof(result))
-			result = -EIO;
-		zf_wait(child, &st);
-	} else {
-		result = -errno;
+	b->rfd = pfd[0];
+	if (rc < 0) {
+		close(pfd[0]);
+		b->rfd = -1;
 	}
-	close(pfd[0]);
-	rc = result < 0 ? (int)result : record_pid(rt, host, (pid_t)result);
 out:
-	if (rc < 0)
-		snprintf(err, errlen, "booting host %s (%s): %s", rt->lab->hosts[host].name,
-			 argv[0], strerror(-rc));
 	close(a.netns_fd);
 	close(a.log_fd);
+out_msg:
+	if (rc < 0)
+		snprintf(err, errlen, "booting host %s: %s", rt->lab->hosts[host].name,
+			 strerror(-rc));
 	return rc;
+}
+
+int zf_host_boot_finish(const struct zf_labrt *rt, struct zf_boot *b, char *err,
+			size_t errlen)
+{
+	long result = -EIO;
+	int st, rc;
+
+	if (read(b->rfd, &result, sizeof(result)) != (ssize_t)sizeof(result))
+		result = -EIO;
+	close(b->rfd);
+	zf_wait(b->child, &st);
+	rc = result < 0 ? (int)result : record_pid(rt, b->host, (pid_t)result);
+	if (rc < 0)
+		snprintf(err, errlen, "booting host %s (%s): %s",
+			 rt->lab->hosts[b->host].name, zf_host_init_binary(), strerror(-rc));
+	return rc;
+}
+
+int zf_host_boot(const struct zf_labrt *rt, size_t host, char *err, size_t errlen)
+{
+	struct zf_boot b;
+	int rc = zf_host_boot_start(rt, host, &b, err, errlen);
+
+	return rc < 0 ? rc : zf_host_boot_finish(rt, &b, err, errlen);
 }

@@ -23,6 +23,19 @@ int zf_host_write_config(const struct zf_labrt *rt, size_t host, char *err,
  * Records its pid in init.pid. -EALREADY if it is running. */
 int zf_host_boot(const struct zf_labrt *rt, size_t host, char *err, size_t errlen);
 
+/* The same in two halves, so that many hosts boot in parallel: start forks
+ * the boot and returns at once; finish waits for that host's result. Every
+ * successful start must be finished. */
+struct zf_boot {
+	size_t host;
+	pid_t child;
+	int rfd;
+};
+int zf_host_boot_start(const struct zf_labrt *rt, size_t host, struct zf_boot *b,
+		       char *err, size_t errlen);
+int zf_host_boot_finish(const struct zf_labrt *rt, struct zf_boot *b, char *err,
+			size_t errlen);
+
 /* The init's pid (in our PID namespace) if it is running, else 0. Guards
  * against pid reuse with the recorded start time. */
 pid_t zf_host_init_pid(const struct zf_labrt *rt, size_t host);

@@ -144,11 +144,11 @@ static json_t *cgroups_json(const struct zf_labrt *rt, size_t host)
 	json_t *arr = json_array();
 	char rel[256], p[512];
 
+	/* Only the hierarchy with per-service leaves (v1: freezer; v2: the
+	 * unified one); the others are inherited at host level. */
 	zf_labrt_host_cg(rt, host, NULL, rel, sizeof(rel));
-	for (size_t i = 0; i < rt->cg.n; i++) {
-		zf_cg_path(&rt->cg, i, rel, p, sizeof(p));
-		json_array_append_new(arr, json_string(p));
-	}
+	zf_cg_path(&rt->cg, 0, rel, p, sizeof(p));
+	json_array_append_new(arr, json_string(p));
 	return arr;
 }
 

@@ -64,6 +64,22 @@ static void remove_netns_mount(const char *path)
 	rmdir(path);
 }
 
+/* rmdir a cgroup; a task that was just killed can keep it busy for a few
+ * milliseconds after it left cgroup.procs, so retry (killing again) for up
+ * to two seconds before giving up. */
+static int remove_cgroup(const struct zf_cg *cg, const char *rel)
+{
+	uint64_t deadline = zf_now_ns() + 2 * ZF_NS_PER_S;
+	int rc;
+
+	while ((rc = zf_cg_remove(cg, rel)) == -EBUSY && *rel &&
+	       zf_now_ns() < deadline) {
+		zf_cg_kill(cg, rel, ZF_NS_PER_S);
+		zf_sleep_ns(2 * ZF_NS_PER_MS);
+	}
+	return rc;
+}
+
 static int remove_objects(const struct zf_cg *cg, struct zf_inv_entry *e, size_t n,
 			  int keep_data, char *err, size_t errlen)
 {
@@ -82,7 +98,7 @@ static int remove_objects(const struct zf_cg *cg, struct zf_inv_entry *e, size_t
 	}
 	for (size_t i = n; i-- > 0;) {
 		if (e[i].kind == ZF_INV_CGROUP) {
-			int r = zf_cg_remove(cg, cg_rel(e[i].name));
+			int r = remove_cgroup(cg, cg_rel(e[i].name));
 			/* The shared top stays while other labs use it. */
 			if (r < 0 && !rc && !(r == -EBUSY && !strcmp(e[i].name, "/"))) {
 				rc = r;

@@ -149,20 +149,24 @@ static int topo_config(const struct ns *a, const struct ns *r,
 	return ret;
 }
 
-static void topo_delete(const char *prefix)
+/* Delete P-a, P-r, P-b (absent ones are fine); returns the first error. */
+static int topo_delete(const char *prefix)
 {
 	static const char *const sfx[] = { "a", "r", "b" };
 	char name[64];
 	size_t i;
-	int ret;
+	int ret = 0, r;
 
 	for (i = 0; i < 3; i++) {
-		ret = zf_fmt(name, sizeof(name), "%s-%s", prefix, sfx[i]);
-		if (ret == 0)
-			ret = zf_netns_delete(name);
-		if (ret < 0)
-			zf_error("delete %s: %s", name, strerror(-ret));
+		r = zf_fmt(name, sizeof(name), "%s-%s", prefix, sfx[i]);
+		if (r == 0)
+			r = zf_netns_delete(name);
+		if (r < 0)
+			zf_error("delete %s: %s", name, strerror(-r));
+		if (r < 0 && ret == 0)
+			ret = r;
 	}
+	return ret;
 }
 
 /* A <-> R <-> B: both veth pairs made from the caller's namespace, each end
@@ -200,6 +204,7 @@ out:
 	return ret;
 }
 
+/* Creating P-a again must fail with -EEXIST; returns 0 if it does. */
 static int cmd_exists(const char *prefix)
 {
 	char name[64];
@@ -207,15 +212,20 @@ static int cmd_exists(const char *prefix)
 
 	ret = zf_fmt(name, sizeof(name), "%s-a", prefix);
 	if (ret < 0)
-		return ret;
+		goto out;
 	ret = zf_netns_create(name, &fd, NULL);
-	if (ret == -EEXIST)
-		return 0;
+	if (ret == -EEXIST) {
+		ret = 0;
+		goto out;
+	}
 	zf_error("create existing %s gave %d (%s), expected -EEXIST", name,
 		 ret, strerror(-ret));
 	if (ret == 0)
+		ret = -EPROTO;
+out:
+	if (fd >= 0)
 		close(fd);
-	return ret < 0 ? ret : -EPROTO;
+	return ret;
 }
 
 /* The hub's batch: its N links up, its one address on each, a host route
@@ -406,7 +416,7 @@ int main(int argc, char **argv)
 	else if (argc == 3 && !strcmp(argv[1], "exists"))
 		ret = cmd_exists(argv[2]);
 	else if (argc == 3 && !strcmp(argv[1], "down"))
-		ret = (topo_delete(argv[2]), 0);
+		ret = topo_delete(argv[2]);
 	else if (argc == 4 && parse_count(argv[3], &n) == 0 &&
 		 !strcmp(argv[1], "bench-up"))
 		ret = cmd_bench_up(argv[2], n);

@@ -35,15 +35,15 @@ try:
     except socket.timeout: print("new stalled", flush=True)
 except ConnectionRefusedError:
     print("new refused")
-time.sleep(2.0)                      # resumed meanwhile
-s.settimeout(3.0)
+time.sleep(0.5)                      # resumed meanwhile
+s.settimeout(6.0)
 print("after resume", s.recv(1))
 ' >"$WORK/pause.out" 2>&1 &
 py=$!
 sleep 0.8
 zf inject pause "service echo" >/dev/null || fail "pause"
 zf status $LAB --json >"$WORK/st.json"
-sleep 2.2
+sleep 3.5
 zf revert >/dev/null || fail "revert (resume)"
 wait $py || fail "client script failed: $(cat "$WORK/pause.out")"
 cat "$WORK/pause.out"

@@ -9,6 +9,12 @@
                                   in DELAYms" line of SVC: GAP is the ms until
                                   the next "SVC: started pid" line
   zfh.py zombies PPID             pids of zombie processes whose parent is PPID
+  zfh.py order LOG REGEX...       check that each REGEX matches a line after
+                                  the line the previous one matched
+  zfh.py mutate FILE PATH VALUE   print the JSON of FILE with PATH ("a.0.b")
+                                  set to the JSON VALUE, or deleted if VALUE
+                                  is "DELETE"
+  zfh.py report FILE KEY=JSON...  check fields of a svc.py report
 Strings print raw; other JSON values print as JSON (null, true, 3).
 Exits 1 with a message when the thing asked for is not there.
 """
@@ -68,6 +74,38 @@ def cmd_zombies(ppid):
             print(d)
 
 
+def cmd_order(path, pats):
+    """Each pattern must match a line after the previous pattern's line."""
+    lines = [text for _, text in log_lines(path)]
+    at = -1
+    for p in pats:
+        nxt = [i for i in range(at + 1, len(lines)) if re.search(p, lines[i])]
+        if not nxt:
+            die("%s: no line matching %r after line %d" % (path, p, at + 1))
+        at = nxt[0]
+
+
+def cmd_mutate(path, where, value):
+    doc = json.load(open(path))
+    keys = [int(k) if k.isdigit() else k for k in where.split(".")]
+    node = doc
+    for k in keys[:-1]:
+        node = node[k]
+    if value == "DELETE":
+        del node[keys[-1]]
+    else:
+        node[keys[-1]] = json.loads(value)
+    print(json.dumps(doc))
+
+
+def cmd_report(path, checks):
+    data = json.load(open(path))
+    for c in checks:
+        key, want = c.split("=", 1)
+        if data.get(key) != json.loads(want):
+            die("report %s: %s is %r, expected %s" % (path, key, data.get(key), want))
+
+
 def main(a):
     if len(a) >= 2 and a[0] == "get":
         d = json.load(sys.stdin)
@@ -93,6 +131,12 @@ def main(a):
         cmd_backoff(a[1], a[2])
     elif len(a) == 2 and a[0] == "zombies":
         cmd_zombies(a[1])
+    elif len(a) >= 3 and a[0] == "order":
+        cmd_order(a[1], a[2:])
+    elif len(a) == 4 and a[0] == "mutate":
+        cmd_mutate(a[1], a[2], a[3])
+    elif len(a) >= 2 and a[0] == "report":
+        cmd_report(a[1], a[2:])
     else:
         die("bad usage: %s" % " ".join(a))
 
