@@ -42,7 +42,7 @@ void zf_nl_close(struct zf_nl *nl);
  * own namespace; an index of 0 lets the kernel choose (and the kernel only
  * honours PEER_IFINDEX when IFINDEX is not 0). Names must be valid interface
  * names (1..15 bytes, no '/', ':' or blanks). The fds must stay open until
- * the commit. Fails at commit with -EEXIST/-EBUSY if a name/index is taken. */
+ * the commit. Fails at commit with -EEXIST if a name or index is taken. */
 int zf_nl_veth(struct zf_nl *nl, const char *name, int ifindex, int ns_fd,
 	       const char *peer, int peer_ifindex, int peer_ns_fd);
 
