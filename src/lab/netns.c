@@ -187,14 +187,17 @@ int zf_netns_delete(const char *name)
 
 	ret = ns_path(path, sizeof(path), name);
 	if (ret < 0)
-		return ret;
+		goto out;
 	/* EINVAL: not a mount point (placeholder file only); ENOENT: gone. */
-	if (umount2(path, MNT_DETACH) < 0 && errno != EINVAL &&
-	    errno != ENOENT)
-		return -errno;
+	if (umount2(path, MNT_DETACH | UMOUNT_NOFOLLOW) < 0 &&
+	    errno != EINVAL && errno != ENOENT) {
+		ret = -errno;
+		goto out;
+	}
 	if (unlink(path) < 0 && errno != ENOENT)
-		return -errno;
-	return 0;
+		ret = -errno;
+out:
+	return ret;
 }
 
 int zf_netns_enter(int fd, int *saved)

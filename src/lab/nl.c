@@ -85,29 +85,35 @@ static void tune_socket(struct zf_nl *nl)
 		nl->chunk_max = 1;
 }
 
-/* Create the socket in the calling thread's current namespace (a netlink
- * socket stays in the namespace it was created in). */
+/* Create the socket in namespace NETNS_FD (-1: the current one); a netlink
+ * socket stays in the namespace it was created in, whatever thread uses it
+ * later. Returns 0 and the socket in *OUT, or a negative errno (no socket).
+ * The calling thread ends in its original namespace. */
 static int open_socket(int netns_fd, struct mnl_socket **out)
 {
-	int saved = -1, ret = 0;
+	struct mnl_socket *sock = NULL;
+	int saved = -1, ret = 0, r;
 
 	if (netns_fd >= 0) {
 		ret = zf_netns_enter(netns_fd, &saved);
 		if (ret < 0)
 			goto out;
 	}
-	*out = mnl_socket_open2(NETLINK_ROUTE, SOCK_CLOEXEC);
-	if (!*out)
+	sock = mnl_socket_open2(NETLINK_ROUTE, SOCK_CLOEXEC);
+	if (!sock)
 		ret = -errno;
 	if (saved >= 0) {
-		int r = zf_netns_leave(saved);
-
-		if (r < 0 && ret == 0) {
+		r = zf_netns_leave(saved);
+		if (r < 0 && ret == 0)
 			ret = r;
-			mnl_socket_close(*out);
-		}
+	}
+	if (ret == 0) {
+		*out = sock;
+		sock = NULL;
 	}
 out:
+	if (sock)
+		mnl_socket_close(sock);
 	return ret;
 }
 

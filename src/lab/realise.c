@@ -267,8 +267,8 @@ int zf_lab_up(const char *path, const struct zf_up_opts *opts,
 		times = &tm_local;
 	memset(times, 0, sizeof(*times));
 	rc = zf_lab_load(path, &lab, err, errlen);
-	if (rc < 0)
-		return rc;
+	if (rc < 0) /* a file too big or malformed is a spec error (exit 2) */
+		return rc == -EFBIG || rc == -E2BIG || rc == -ERANGE ? -EINVAL : rc;
 	rc = zf_labrt_new(lab, &rt, err, errlen);
 	if (rc < 0)
 		return rc;

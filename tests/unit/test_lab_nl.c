@@ -17,7 +17,10 @@
 #include <sched.h>
 #include <stdio.h>
 #include <string.h>
+#include <stdlib.h>
+#include <sys/mount.h>
 #include <sys/stat.h>
+#include <sys/wait.h>
 #include <unistd.h>
 
 #include "lab/netns.h"
@@ -97,6 +100,62 @@ static void test_netns_checks(void **state)
 	assert_int_equal(fd, -1);
 }
 
+/* 1 if /proc/self/mountinfo shows ZF_NETNS_DIR as a shared mount. */
+static int dir_is_shared_mount(void)
+{
+	char line[1024];
+	int found = 0;
+	FILE *f = fopen("/proc/self/mountinfo", "re");
+
+	if (!f)
+		return 0;
+	while (fgets(line, sizeof(line), f))
+		if (strstr(line, " " ZF_NETNS_DIR " ") && strstr(line, " shared:"))
+			found = 1;
+	fclose(f);
+	return found;
+}
+
+/* Child of test_dir_mount: on a fresh, empty /run in a private mount
+ * namespace, the first create makes /run/netns a shared bind mount and
+ * says so, the second does not. Exit status 0 on success. */
+static int dir_mount_child(void)
+{
+	int made = -1, made2 = -1;
+
+	if (unshare(CLONE_NEWNS) < 0 ||
+	    mount(NULL, "/", NULL, MS_REC | MS_PRIVATE, NULL) < 0 ||
+	    mount("none", "/run", "tmpfs", 0, NULL) < 0)
+		return 10;
+	if (zf_netns_create("dm1", NULL, &made) < 0 || made != 1)
+		return 11;
+	if (zf_netns_create("dm2", NULL, &made2) < 0 || made2 != 0)
+		return 12;
+	if (!dir_is_shared_mount())
+		return 13;
+	if (zf_netns_delete("dm1") < 0 || zf_netns_delete("dm2") < 0)
+		return 14;
+	return 0;
+}
+
+/* Runs in a child so that this process's one-time /run/netns setup and its
+ * mounts stay untouched. Must run before any other zf_netns_create here. */
+static void test_dir_mount(void **state)
+{
+	pid_t pid;
+	int status = 0;
+
+	(void)state;
+	need_root();
+	pid = fork();
+	assert_true(pid >= 0);
+	if (pid == 0)
+		_exit(dir_mount_child());
+	assert_int_equal(waitpid(pid, &status, 0), pid);
+	assert_true(WIFEXITED(status));
+	assert_int_equal(WEXITSTATUS(status), 0);
+}
+
 /* A failing request in the middle: the rest of the batch still applies and
  * the failure is reported with its position. */
 static void test_commit_error_position(void **state)
@@ -117,6 +176,7 @@ static void test_commit_error_position(void **state)
 	assert_int_equal(zf_nl_route(nl, &net, 1), 0);
 	assert_int_equal(zf_nl_commit(nl, &pos), -ENODEV);
 	assert_int_equal(pos, 1);
+	assert_true(zf_nl_errmsg(nl)[0] != '\0'); /* kernel's extended ACK */
 	assert_int_equal(zf_nl_pending(nl), 0);
 
 	/* Requests 2 and 3 took effect: the route exists now. */
@@ -318,6 +378,7 @@ int main(void)
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_queue_checks),
 		cmocka_unit_test(test_netns_checks),
+		cmocka_unit_test(test_dir_mount),
 		cmocka_unit_test(test_commit_error_position),
 		cmocka_unit_test(test_big_batch),
 		cmocka_unit_test_teardown(test_netns_lifecycle, remove_names),
