@@ -105,12 +105,12 @@ int zf_ip_parse(const char *s, uint32_t *ip)
 	return 0;
 }
 
-int zf_netns_name_host(const struct zf_lab *lab, size_t host, char *buf, size_t len)
+int zf_plan_ns_host(const struct zf_lab *lab, size_t host, char *buf, size_t len)
 {
 	return zf_fmt(buf, len, "zf.%s.h.%s", lab->name, lab->hosts[host].name);
 }
 
-int zf_netns_name_gear(const struct zf_lab *lab, enum zf_gear g, size_t index,
+int zf_plan_ns_gear(const struct zf_lab *lab, enum zf_gear g, size_t index,
 		       char *buf, size_t len)
 {
 	switch (g) {

@@ -52,8 +52,8 @@ int zf_ip_parse(const char *s, uint32_t *ip);
  * as separators so that two labs can never collide: zf.<lab>.h.<host>,
  * zf.<lab>.z.<region>.<zone>,
  * zf.<lab>.r.<region>, zf.<lab>.bb, zf.<lab>.inet. */
-int zf_netns_name_host(const struct zf_lab *lab, size_t host, char *buf, size_t len);
-int zf_netns_name_gear(const struct zf_lab *lab, enum zf_gear g, size_t index,
+int zf_plan_ns_host(const struct zf_lab *lab, size_t host, char *buf, size_t len);
+int zf_plan_ns_gear(const struct zf_lab *lab, enum zf_gear g, size_t index,
 		       char *buf, size_t len);
 
 #endif

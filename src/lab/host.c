@@ -160,7 +160,7 @@ static int open_boot_fds(const struct zf_labrt *rt, size_t host, int *netns_fd,
 	char name[ZF_NETNS_NAME_MAX], path[512];
 	int rc;
 
-	zf_netns_name_host(rt->lab, host, name, sizeof(name));
+	zf_plan_ns_host(rt->lab, host, name, sizeof(name));
 	rc = zf_netns_open(name, netns_fd);
 	if (rc < 0)
 		return rc;

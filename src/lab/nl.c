@@ -405,22 +405,24 @@ static void on_ack(struct zf_nl *nl, struct ack_state *st,
  * lost, the outcome of the requests is unknown). */
 static int wait_acks(struct zf_nl *nl, struct ack_state *st, size_t target)
 {
-	while (st->acked < target) {
+	int ret = 0;
+
+	while (ret == 0 && st->acked < target) {
 		const struct nlmsghdr *nlh = (const void *)nl->rbuf;
 		ssize_t n = mnl_socket_recvfrom(nl->sock, nl->rbuf,
 						sizeof(nl->rbuf));
-		int left;
+		int left = (int)n;
 
-		if (n < 0 && errno == EINTR)
+		if (n < 0) {
+			if (errno != EINTR)
+				ret = errno == EAGAIN ? -ETIMEDOUT : -errno;
 			continue;
-		if (n < 0)
-			return errno == EAGAIN ? -ETIMEDOUT : -errno;
-		left = (int)n;
+		}
 		for (; mnl_nlmsg_ok(nlh, left); nlh = mnl_nlmsg_next(nlh, &left))
 			if (nlh->nlmsg_type == NLMSG_ERROR)
 				on_ack(nl, st, nlh);
 	}
-	return 0;
+	return ret;
 }
 
 /* End of the datagram that starts at OFF: as many whole requests as fit in

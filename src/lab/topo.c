@@ -26,21 +26,21 @@ static int for_each_ns(const struct zf_labrt *rt, struct zf_topo *t, ns_fn fn,
 	char name[ZF_NETNS_NAME_MAX];
 	int rc = 0;
 
-	zf_netns_name_gear(lab, ZF_GEAR_BACKBONE, 0, name, sizeof(name));
+	zf_plan_ns_gear(lab, ZF_GEAR_BACKBONE, 0, name, sizeof(name));
 	rc = fn(name, &t->backbone, ctx);
-	zf_netns_name_gear(lab, ZF_GEAR_INTERNET, 0, name, sizeof(name));
+	zf_plan_ns_gear(lab, ZF_GEAR_INTERNET, 0, name, sizeof(name));
 	if (rc == 0)
 		rc = fn(name, &t->internet, ctx);
 	for (size_t r = 0; rc == 0 && r < lab->n_regions; r++) {
-		zf_netns_name_gear(lab, ZF_GEAR_REGION, r, name, sizeof(name));
+		zf_plan_ns_gear(lab, ZF_GEAR_REGION, r, name, sizeof(name));
 		rc = fn(name, &t->region[r], ctx);
 	}
 	for (size_t z = 0; rc == 0 && z < lab->n_zones; z++) {
-		zf_netns_name_gear(lab, ZF_GEAR_ZONE, z, name, sizeof(name));
+		zf_plan_ns_gear(lab, ZF_GEAR_ZONE, z, name, sizeof(name));
 		rc = fn(name, &t->zone[z], ctx);
 	}
 	for (size_t h = 0; rc == 0 && h < lab->n_hosts; h++) {
-		zf_netns_name_host(lab, h, name, sizeof(name));
+		zf_plan_ns_host(lab, h, name, sizeof(name));
 		rc = fn(name, &t->host[h], ctx);
 	}
 	return rc;

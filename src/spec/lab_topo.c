@@ -222,8 +222,8 @@ static int parse_clients(struct zf_ld *ld, const struct zf_ynode *c)
 	size_t n = 0, idx;
 	int rc = 0;
 
-	if (zf_sc_absent(c))
-		return 0;
+	if (zf_sc_absent(c) || (c->kind != ZF_YSCALAR && c->n == 0))
+		return 0;   /* no clients: absent, "[]" or "{}" */
 	if (c->kind == ZF_YSCALAR)
 		return zf_sc_err(&ld->sc, c->mark, "expected a list of names "
 				 "or a mapping for 'clients', got a string");

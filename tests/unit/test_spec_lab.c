@@ -451,6 +451,11 @@ static void test_misc_errors(void **state)
 	expect_error("lab: x\nregions: { r: { zones: [z] } }\nhosts: { h: "
 		     "{ zone: r/z, services: { s: { run: [\"\"] } } } }\n",
 		     "empty program name");
+	assert_int_equal(load_str("lab: x\nregions: { r: { zones: [z] } }\n"
+				  "hosts: { h: { zone: r/z } }\nclients: []\n",
+				  &lab, NULL, 0), 0);
+	assert_int_equal(lab->n_hosts, 1);
+	zf_lab_free(lab);
 }
 
 int main(void)
