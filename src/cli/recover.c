@@ -10,8 +10,9 @@
 #include <string.h>
 
 /* A lab that was fully up keeps running with its faults reverted; one that
- * was half built or half torn down is torn down. */
-static int recover_one(const char *name, int json)
+ * was half built or half torn down is torn down. Under the lab's lock, so a
+ * live `up` is waited for rather than raced. */
+static int recover_locked(const char *name, int json)
 {
 	struct zf_labrt *rt;
 	char phase[32] = "", err[1024];
@@ -20,7 +21,7 @@ static int recover_one(const char *name, int json)
 
 	zf_labrt_phase(name, phase, sizeof(phase));
 	if (!strcmp(phase, "up") && zf_labrt_open(name, &rt, err, sizeof(err)) == 0) {
-		rc = zf_fault_revert(rt, NULL, &n, err, sizeof(err));
+		rc = zf_fault_revert_locked(rt, NULL, &n, err, sizeof(err));
 		zf_labrt_close(rt);
 		if (rc < 0) {
 			zf_error("lab %s: %s", name, err);
@@ -34,7 +35,7 @@ static int recover_one(const char *name, int json)
 			printf("lab %s: nothing to recover\n", name);
 		return 0;
 	}
-	rc = zf_lab_down(name, 0, err, sizeof(err));
+	rc = zf_lab_down_locked(name, 0, err, sizeof(err));
 	if (rc < 0 && rc != -ENOENT) {
 		zf_error("lab %s: %s", name, err);
 		return rc;
@@ -44,6 +45,21 @@ static int recover_one(const char *name, int json)
 	else
 		printf("lab %s was left %s: removed\n", name, *phase ? phase : "damaged");
 	return 0;
+}
+
+static int recover_one(const char *name, int json)
+{
+	int fd = zf_labrt_lock(name), rc;
+
+	if (fd == -ENOENT)
+		return 0; /* removed meanwhile */
+	if (fd < 0) {
+		zf_error("lab %s: locking: %s", name, strerror(-fd));
+		return fd;
+	}
+	rc = recover_locked(name, json);
+	zf_labrt_unlock(fd);
+	return rc;
 }
 
 static int run(struct zf_cli *cli, int argc, char **argv)

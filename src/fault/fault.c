@@ -138,7 +138,7 @@ static int apply_verified(struct zf_fctx *c, struct zf_fault *f)
 	return rc;
 }
 
-int zf_fault_inject(struct zf_labrt *rt, const char *kind, const char *target,
+static int inject_locked(struct zf_labrt *rt, const char *kind, const char *target,
 		    const char *args, char *id, size_t idlen, char *err, size_t errlen)
 {
 	struct zf_fctx c = { .rt = rt };
@@ -194,7 +194,7 @@ static int revert_one(struct zf_fctx *c, const struct zf_fault_info *info,
 	return rc;
 }
 
-int zf_fault_revert(struct zf_labrt *rt, const char *id, size_t *n_reverted,
+int zf_fault_revert_locked(struct zf_labrt *rt, const char *id, size_t *n_reverted,
 		    char *err, size_t errlen)
 {
 	struct zf_fctx c = { .rt = rt };
@@ -225,6 +225,34 @@ int zf_fault_revert(struct zf_labrt *rt, const char *id, size_t *n_reverted,
 	if (n_reverted)
 		*n_reverted = done;
 	return first;
+}
+
+int zf_fault_inject(struct zf_labrt *rt, const char *kind, const char *target,
+		    const char *args, char *id, size_t idlen, char *err, size_t errlen)
+{
+	int fd = zf_labrt_lock(rt->lab->name), rc;
+
+	if (fd < 0) {
+		snprintf(err, errlen, "locking lab %s: %s", rt->lab->name, strerror(-fd));
+		return fd;
+	}
+	rc = inject_locked(rt, kind, target, args, id, idlen, err, errlen);
+	zf_labrt_unlock(fd);
+	return rc;
+}
+
+int zf_fault_revert(struct zf_labrt *rt, const char *id, size_t *n_reverted,
+		    char *err, size_t errlen)
+{
+	int fd = zf_labrt_lock(rt->lab->name), rc;
+
+	if (fd < 0) {
+		snprintf(err, errlen, "locking lab %s: %s", rt->lab->name, strerror(-fd));
+		return fd;
+	}
+	rc = zf_fault_revert_locked(rt, id, n_reverted, err, errlen);
+	zf_labrt_unlock(fd);
+	return rc;
 }
 
 int zf_fault_list_active(const struct zf_labrt *rt, struct zf_fault_info **out,

@@ -72,6 +72,10 @@ int zf_fault_inject(struct zf_labrt *rt, const char *kind, const char *target,
 int zf_fault_revert(struct zf_labrt *rt, const char *id, size_t *n_reverted,
 		    char *err, size_t errlen);
 
+/* The same, for a caller holding the lab's lock (zf_labrt_lock). */
+int zf_fault_revert_locked(struct zf_labrt *rt, const char *id, size_t *n_reverted,
+			   char *err, size_t errlen);
+
 /* Active (applied, not reverted) faults from the journal. */
 struct zf_fault_info {
 	char id[ZF_FAULT_ID_MAX];

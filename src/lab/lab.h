@@ -34,4 +34,7 @@ int zf_lab_up(const char *path, const struct zf_up_opts *opts,
  * such lab, -EBUSY (ERR names what) when something could not be removed. */
 int zf_lab_down(const char *name, int keep_data, char *err, size_t errlen);
 
+/* The same, for a caller that already holds the lab's lock (zf_labrt_lock). */
+int zf_lab_down_locked(const char *name, int keep_data, char *err, size_t errlen);
+
 #endif

@@ -4,6 +4,9 @@
 #include "util/mem.h"
 
 #include <dirent.h>
+#include <fcntl.h>
+#include <sys/file.h>
+#include <unistd.h>
 #include <errno.h>
 #include <limits.h>
 #include <stdio.h>
@@ -247,4 +250,30 @@ int zf_labrt_find_host(const char *lab, const char *spec, struct zf_labrt **out,
 	}
 	*host = (size_t)h;
 	return 0;
+}
+
+int zf_labrt_lock(const char *name)
+{
+	char path[PATH_MAX];
+	int fd;
+
+	if (zf_fmt(path, sizeof(path), ZF_RUN_ROOT "/%s", name))
+		return -ENAMETOOLONG;
+	fd = open(path, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+	if (fd < 0)
+		return -errno;
+	while (flock(fd, LOCK_EX) < 0) {
+		if (errno != EINTR) {
+			int rc = -errno;
+			close(fd);
+			return rc;
+		}
+	}
+	return fd;
+}
+
+void zf_labrt_unlock(int fd)
+{
+	if (fd >= 0)
+		close(fd);
 }

@@ -47,6 +47,13 @@ int zf_labrt_list(char ***names, size_t *n);
 int zf_labrt_phase(const char *name, char *buf, size_t len);
 int zf_labrt_set_phase(const struct zf_labrt *rt, const char *phase);
 
+/* Serialise operations on lab NAME (up, down, recover, inject, revert)
+ * across processes: an exclusive flock on its state directory, released
+ * when the returned fd is closed or the process dies. Returns the fd, or
+ * -ENOENT when the lab has no state. Never take it twice in one process. */
+int zf_labrt_lock(const char *name);
+void zf_labrt_unlock(int fd);
+
 /* Paths of one host. */
 int zf_labrt_host_dir(const struct zf_labrt *rt, size_t host, const char *leaf,
 		      char *buf, size_t len);   /* <state>/h/<host>/<leaf> */

@@ -259,7 +259,7 @@ int zf_lab_up(const char *path, const struct zf_up_opts *opts,
 	struct zf_lab *lab;
 	char *yaml = NULL, e2[256];
 	size_t len;
-	int rc;
+	int rc, lock = -1;
 
 	if (!opts)
 		opts = &defaults;
@@ -282,9 +282,13 @@ int zf_lab_up(const char *path, const struct zf_up_opts *opts,
 	rc = make_state(rt, yaml, len, err, errlen);
 	if (rc < 0)
 		goto out;
-	rc = build(rt, opts, times, err, errlen);
+	lock = zf_labrt_lock(rt->lab->name);
+	rc = lock < 0 ? lock : build(rt, opts, times, err, errlen);
+	if (lock < 0)
+		snprintf(err, errlen, "locking lab %s: %s", rt->lab->name, strerror(-lock));
 	if (rc < 0)
-		zf_lab_down(rt->lab->name, 0, e2, sizeof(e2));
+		zf_lab_down_locked(rt->lab->name, 0, e2, sizeof(e2));
+	zf_labrt_unlock(lock);
 out:
 	free(yaml);
 	if (rc == 0 && out)

@@ -139,7 +139,7 @@ static int verify_gone(const struct zf_cg *cg, struct zf_inv_entry *e, size_t n,
 	return 0;
 }
 
-int zf_lab_down(const char *name, int keep_data, char *err, size_t errlen)
+int zf_lab_down_locked(const char *name, int keep_data, char *err, size_t errlen)
 {
 	char state[512], path[600];
 	struct zf_inv_entry *e = NULL;
@@ -178,5 +178,22 @@ int zf_lab_down(const char *name, int keep_data, char *err, size_t errlen)
 			rmdir(ZF_DATA_ROOT);
 	}
 	zf_inv_entries_free(e, n);
+	return rc;
+}
+
+int zf_lab_down(const char *name, int keep_data, char *err, size_t errlen)
+{
+	int fd = zf_labrt_lock(name), rc;
+
+	if (fd == -ENOENT) {
+		snprintf(err, errlen, "no lab named '%s' is up", name);
+		return fd;
+	}
+	if (fd < 0) {
+		snprintf(err, errlen, "locking lab %s: %s", name, strerror(-fd));
+		return fd;
+	}
+	rc = zf_lab_down_locked(name, keep_data, err, errlen);
+	zf_labrt_unlock(fd);
 	return rc;
 }

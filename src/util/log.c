@@ -10,6 +10,7 @@ static int log_level = 1;
 void zf_log_set_level(int level) { log_level = level; }
 int zf_log_level(void) { return log_level; }
 
+__attribute__((format(printf, 2, 0)))
 static void vlog(const char *prefix, const char *fmt, va_list ap)
 {
 	char line[2048];

@@ -277,6 +277,7 @@ static char *lab_with(const char *head, const char *middle)
 }
 
 /* Append to a growing buffer (tests only). */
+__attribute__((format(printf, 3, 4)))
 static void cat(char **buf, size_t *len, const char *fmt, ...)
 {
 	char piece[256];
