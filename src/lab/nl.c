@@ -172,6 +172,9 @@ static struct nlmsghdr *msg_start(struct zf_nl *nl, uint16_t type,
 		nl->cap = nl->cap ? nl->cap * 2 : 16 * ZF_NL_MSG_MAX;
 		nl->buf = zf_xrealloc(nl->buf, nl->cap);
 	}
+	/* Attribute padding is not written by libmnl: zero the room so no
+	 * stale heap bytes go to the kernel. */
+	memset(nl->buf + nl->len, 0, ZF_NL_MSG_MAX);
 	nlh = mnl_nlmsg_put_header(nl->buf + nl->len);
 	nlh->nlmsg_type = type;
 	nlh->nlmsg_flags = NLM_F_REQUEST | NLM_F_ACK | flags;
