@@ -19,7 +19,25 @@ static const char *const v1_names[] = { "freezer", "cpu", "memory", "pids" };
 
 int zf_cg_detect(struct zf_cg *cg)
 {
+	return zf_cg_detect_root(cg, getenv("ZF_CGROUP2_ROOT"));
+}
+
+int zf_cg_detect_root(struct zf_cg *cg, const char *v2root)
+{
 	memset(cg, 0, sizeof(*cg));
+	if (v2root && *v2root) {
+		/* A hybrid machine's unified hierarchy (e.g. /sys/fs/cgroup/unified),
+		 * chosen explicitly: it has the v2 freezer even with every
+		 * controller bound to v1. */
+		char probe[160];
+		snprintf(probe, sizeof(probe), "%s/cgroup.procs", v2root);
+		if (!zf_exists(probe))
+			return -ENOTSUP;
+		cg->version = 2;
+		cg->n = 1;
+		snprintf(cg->top[0], sizeof(cg->top[0]), "%s/zonefall", v2root);
+		return 0;
+	}
 	if (zf_exists(CG_ROOT "/cgroup.controllers")) {
 		cg->version = 2;
 		cg->n = 1;
@@ -318,4 +336,33 @@ int zf_cg_cpu_quota(const struct zf_cg *cg, const char *rel, unsigned percent)
 		return cg_write(path, val);
 	}
 	return -ENOTSUP;
+}
+
+int zf_cg_save_choice(const char *state_dir)
+{
+	const char *root = getenv("ZF_CGROUP2_ROOT");
+	char path[512];
+
+	if (!root || !*root)
+		return 0;
+	if (zf_fmt(path, sizeof(path), "%s/cgroup2root", state_dir))
+		return -ENAMETOOLONG;
+	return zf_put_file(path, root, strlen(root), 0600);
+}
+
+int zf_cg_load_choice(const char *state_dir, struct zf_cg *cg)
+{
+	char path[512], *root = NULL;
+	int rc;
+
+	if (zf_fmt(path, sizeof(path), "%s/cgroup2root", state_dir))
+		return -ENAMETOOLONG;
+	rc = zf_read_file(path, 256, &root, NULL);
+	if (rc == -ENOENT)
+		return zf_cg_detect_root(cg, NULL);
+	if (rc < 0)
+		return rc;
+	rc = zf_cg_detect_root(cg, root);
+	free(root);
+	return rc;
 }

@@ -21,9 +21,19 @@ struct zf_cg {
 	enum zf_cg_ctrl ctrl[ZF_CG_MAX_HIER]; /* v1: which controller each is */
 };
 
-/* Find the mounted hierarchies. -ENOTSUP when neither a v2 unified root
- * nor a v1 freezer hierarchy is mounted (the machine cannot pause hosts). */
+/* Find the mounted hierarchies: $ZF_CGROUP2_ROOT if set (a v2 hierarchy
+ * mounted elsewhere, as on hybrid machines), else /sys/fs/cgroup if it is
+ * v2, else the v1 hierarchies under it. -ENOTSUP when none is usable (no v2
+ * root and no v1 freezer: the machine cannot pause hosts). */
 int zf_cg_detect(struct zf_cg *cg);
+/* The same with an explicit v2 root (NULL or "": look as usual). */
+int zf_cg_detect_root(struct zf_cg *cg, const char *v2root);
+
+/* A lab keeps the choice made at `up` in its state dir (file "cgroup2root",
+ * present only when a v2 root was given), so that every later command acts
+ * on the same hierarchies whatever its environment. */
+int zf_cg_save_choice(const char *state_dir);
+int zf_cg_load_choice(const char *state_dir, struct zf_cg *cg);
 
 /* Absolute path of REL in hierarchy I (0..n-1). */
 int zf_cg_path(const struct zf_cg *cg, size_t i, const char *rel, char *buf,

@@ -71,6 +71,15 @@ int zf_labrt_open(const char *name, struct zf_labrt **out, char *err, size_t err
 	if (rc < 0)
 		goto out;
 	rc = zf_labrt_new(lab, out, err, errlen);
+	if (rc == 0) {
+		zf_fmt(path, sizeof(path), ZF_RUN_ROOT "/%s", name);
+		rc = zf_cg_load_choice(path, &(*out)->cg);
+		if (rc < 0) {
+			snprintf(err, errlen, "lab %s: its cgroup hierarchy is gone", name);
+			zf_labrt_close(*out);
+			*out = NULL;
+		}
+	}
 	goto out;
 io:
 	snprintf(err, errlen, "%s: %s", path, strerror(-rc));

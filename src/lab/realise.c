@@ -43,6 +43,8 @@ static int make_state(struct zf_labrt *rt, const char *yaml, size_t len,
 		goto io;
 	}
 	rc = zf_labrt_set_phase(rt, "creating");
+	if (rc == 0)
+		rc = zf_cg_save_choice(rt->state);
 	zf_fmt(path, sizeof(path), "%s/lab.yaml", rt->state);
 	if (rc == 0)
 		rc = zf_put_file(path, yaml, len, 0600);

@@ -153,7 +153,7 @@ int zf_lab_down_locked(const char *name, int keep_data, char *err, size_t errlen
 		snprintf(err, errlen, "no lab named '%s' is up", name);
 		return -ENOENT;
 	}
-	rc = zf_cg_detect(&cg);
+	rc = zf_cg_load_choice(state, &cg);
 	if (rc < 0) {
 		snprintf(err, errlen, "no usable cgroup hierarchy");
 		return rc;

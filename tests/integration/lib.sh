@@ -52,7 +52,7 @@ snapshot() {
     echo "## links"; ip -o link show | awk -F': ' '{print $2}' | sort
     echo "## nft"; nft list ruleset 2>/dev/null
     echo "## iptables"; iptables-save 2>/dev/null | grep -v '^#' || true
-    echo "## cgroups"; find /sys/fs/cgroup -maxdepth 3 -type d -name 'zonefall*' 2>/dev/null | sort
+    echo "## cgroups"; find /sys/fs/cgroup -maxdepth 4 -type d -path '*zonefall*' 2>/dev/null | sort
     echo "## mounts"; awk '{for (i = 7; i <= NF; i++) if ($i == "-") print $5, $(i + 1), $(i + 2)}' /proc/self/mountinfo | sort
     echo "## processes"
     for p in /proc/[0-9]*; do
