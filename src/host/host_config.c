@@ -466,13 +466,39 @@ static int parse_top(struct parser *p, json_t *root, struct host_config *c)
 	return parse_services(p, root, c);
 }
 
+int host_config_parse(const char *name, const char *buf, size_t len,
+		      struct host_config **out, char *err, size_t errlen)
+{
+	struct parser p = { .file = name, .err = err, .errlen = errlen };
+	struct host_config *c = NULL;
+	json_t *root;
+	json_error_t jerr;
+	int rc;
+
+	if (len > HC_MAX_FILE) {
+		(void)zf_fmt(err, errlen, "%s: larger than %u bytes", name, HC_MAX_FILE);
+		return -EFBIG;
+	}
+	root = json_loadb(buf, len, JSON_REJECT_DUPLICATES, &jerr);
+	if (!root) {
+		(void)zf_fmt(err, errlen, "%s:%d:%d: %s", name, jerr.line,
+			     jerr.column, jerr.text);
+		return -EINVAL;
+	}
+	c = zf_xcalloc(1, sizeof(*c));
+	rc = parse_top(&p, root, c);
+	if (rc == 0) {
+		*out = c;
+		c = NULL;
+	}
+	host_config_free(c);
+	json_decref(root);
+	return rc;
+}
+
 int host_config_load(const char *path, struct host_config **out, char *err,
 		     size_t errlen)
 {
-	struct parser p = { .file = path, .err = err, .errlen = errlen };
-	struct host_config *c = NULL;
-	json_t *root = NULL;
-	json_error_t jerr;
 	char *buf = NULL;
 	size_t len = 0;
 	int rc;
@@ -481,28 +507,13 @@ int host_config_load(const char *path, struct host_config **out, char *err,
 	if (rc == -EFBIG) {
 		(void)zf_fmt(err, errlen, "%s: larger than %u bytes", path,
 			     HC_MAX_FILE);
-		goto out;
+		return rc;
 	}
 	if (rc < 0) {
 		(void)zf_fmt(err, errlen, "%s: %s", path, strerror(-rc));
-		goto out;
+		return rc;
 	}
-	root = json_loadb(buf, len, JSON_REJECT_DUPLICATES, &jerr);
-	if (!root) {
-		(void)zf_fmt(err, errlen, "%s:%d:%d: %s", path, jerr.line,
-			     jerr.column, jerr.text);
-		rc = -EINVAL;
-		goto out;
-	}
-	c = zf_xcalloc(1, sizeof(*c));
-	rc = parse_top(&p, root, c);
-	if (rc == 0) {
-		*out = c;
-		c = NULL;
-	}
-out:
-	host_config_free(c);
-	json_decref(root);
+	rc = host_config_parse(path, buf, len, out, err, errlen);
 	free(buf);
 	return rc;
 }

@@ -60,6 +60,10 @@ struct host_config {
 int host_config_load(const char *path, struct host_config **out, char *err,
 		     size_t errlen);
 
+/* The same from a buffer of LEN bytes; NAME is used in messages. */
+int host_config_parse(const char *name, const char *buf, size_t len,
+		      struct host_config **out, char *err, size_t errlen);
+
 void host_config_free(struct host_config *cfg);
 
 /* Index of the service called NAME, or -1. */
