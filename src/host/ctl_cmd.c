@@ -1,8 +1,8 @@
 /* ctl_cmd.c - parsing and answering control requests. */
 #include "host/ctl_cmd.h"
-#include "host/signame.h"
 #include "util/log.h"
 #include "util/mem.h"
+#include "util/proc.h"
 
 #include <errno.h>
 #include <stdarg.h>
@@ -114,10 +114,10 @@ static char *do_status(struct supervisor *sup, char **w, bool *shutdown)
 static char *do_kill(struct supervisor *sup, char **w, bool *shutdown)
 {
 	char b[80];
-	int sig, rc;
+	int sig = zf_signal_parse(w[2]), rc;
 
 	(void)shutdown;
-	if (signame_parse(w[2], &sig) < 0)
+	if (sig < 0)
 		return reply_error("unknown signal '%s'", echo(w[2], b, sizeof(b)));
 	rc = sup_kill(sup, w[1], sig);
 	return rc < 0 ? sup_error(rc, w[1]) : reply_ok();
