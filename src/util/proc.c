@@ -21,6 +21,8 @@ static _Noreturn void child_exec(const struct zf_spawn_opts *o, int errfd)
 	sigset_t all;
 	sigemptyset(&all);
 	sigprocmask(SIG_SETMASK, &all, NULL);
+	/* An ignored SIGPIPE survives exec; the new program expects default. */
+	signal(SIGPIPE, SIG_DFL);
 	if (o->stdin_fd < 0) {
 		devnull = open("/dev/null", O_RDONLY);
 		if (devnull >= 0 && devnull != 0) {

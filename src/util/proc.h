@@ -9,7 +9,8 @@
 #include <sys/types.h>
 
 struct zf_spawn_opts {
-	char *const *argv;        /* required; argv[0] is looked up in PATH */
+	char *const *argv;        /* required; argv[0] is looked up in the
+				     caller's PATH (not ENV's) */
 	char *const *env;         /* NULL: inherit the caller's environment */
 	const char *cwd;          /* NULL: inherit */
 	int stdin_fd;             /* -1: /dev/null */
