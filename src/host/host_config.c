@@ -426,7 +426,7 @@ static int parse_top(struct parser *p, json_t *root, struct host_config *c)
 {
 	static const char *const keys[] = { "lab", "host", "domain", "ip",
 		"data_dir", "log_dir", "ctl_path", "sandbox", "hosts_file",
-		"resolv_file", "cgroups", "services", NULL };
+		"resolv_file", "cgroups", "keep", "services", NULL };
 	static const struct { const char *key; check_fn check; size_t off; }
 	strs[] = {
 		{ "lab", check_name, offsetof(struct host_config, lab) },
@@ -463,6 +463,12 @@ static int parse_top(struct parser *p, json_t *root, struct host_config *c)
 	if (rc < 0)
 		return rc;
 	c->n_cgroups = zf_strv_len(c->cgroups);
+	v = json_object_get(root, "keep");   /* optional */
+	if (!v)
+		c->keep = zf_xcalloc(1, sizeof(*c->keep));
+	else if ((rc = take_strv(p, v, "keep", 0, HC_MAX_CGROUPS, NULL, check_path,
+				 &c->keep)) < 0)
+		return rc;
 	return parse_services(p, root, c);
 }
 
@@ -535,6 +541,7 @@ void host_config_free(struct host_config *c)
 		free_service(&c->services[i]);
 	free(c->services);
 	zf_strv_free(c->cgroups);
+	zf_strv_free(c->keep);
 	free(c->lab);
 	free(c->host);
 	free(c->domain);

@@ -49,6 +49,8 @@ struct host_config {
 	bool sandbox;
 	char **cgroups;         /* NULL-terminated absolute directories */
 	size_t n_cgroups;
+	char **keep;            /* NULL-terminated directories that must stay
+				   visible although under /tmp or /run */
 	struct hc_service *services;
 	size_t n_services;
 };

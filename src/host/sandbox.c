@@ -23,8 +23,11 @@
 struct bind_file {
 	const char *src, *dst;
 	int srcfd;                 /* O_PATH, or -1 */
+	int dir;                   /* a directory (kept path), not a file */
 	char real[PATH_MAX];       /* DST with symlinks resolved */
 };
+
+#define MAX_BINDS (2 + HC_MAX_CGROUPS)
 
 static int fail(const char *step, const char *path, int err)
 {
@@ -51,7 +54,7 @@ static int bind_prepare(struct bind_file *b)
 }
 
 /* Only inside our own tmpfs may a missing target be created. */
-static int ensure_target(const char *path)
+static int ensure_target(const char *path, int is_dir)
 {
 	char dir[PATH_MAX];
 	const char *slash = strrchr(path, '/');
@@ -61,6 +64,10 @@ static int ensure_target(const char *path)
 		return 0;
 	if (strncmp(path, "/run/", 5) && strncmp(path, "/tmp/", 5))
 		return fail("find mount target", path, ENOENT);
+	if (is_dir) {
+		rc = zf_mkdir_p(path, 0755);
+		return rc < 0 ? fail("create directory", path, -rc) : 0;
+	}
 	if (zf_fmt(dir, sizeof(dir), "%.*s", (int)(slash - path), path) < 0)
 		return fail("create mount target", path, ENAMETOOLONG);
 	rc = zf_mkdir_p(dir, 0755);
@@ -76,12 +83,12 @@ static int ensure_target(const char *path)
 static int bind_apply(const struct bind_file *b)
 {
 	char src[64];
-	int rc = ensure_target(b->real);
+	int rc = ensure_target(b->real, b->dir);
 
 	if (rc < 0)
 		return rc;
 	(void)zf_fmt(src, sizeof(src), "/proc/self/fd/%d", b->srcfd);
-	if (mount(src, b->real, NULL, MS_BIND, NULL) < 0)
+	if (mount(src, b->real, NULL, MS_BIND | (b->dir ? MS_REC : 0), NULL) < 0)
 		return fail("bind-mount", b->src, errno);
 	return 0;
 }
@@ -106,13 +113,30 @@ static int mount_fresh(void)
 	return 0;
 }
 
+/* Which binds to make: the lab's hosts and resolv.conf files, and every
+ * kept directory that the fresh /tmp or /run would otherwise hide (a lab
+ * file's directory under /tmp, say, where its configs live). */
+static size_t plan_binds(const struct host_config *cfg, struct bind_file *b)
+{
+	size_t n = 0;
+
+	b[n++] = (struct bind_file){ .src = cfg->hosts_file, .dst = "/etc/hosts",
+				     .srcfd = -1 };
+	b[n++] = (struct bind_file){ .src = cfg->resolv_file,
+				     .dst = "/etc/resolv.conf", .srcfd = -1 };
+	for (size_t i = 0; cfg->keep[i] && n < MAX_BINDS; i++) {
+		const char *k = cfg->keep[i];
+		if (strncmp(k, "/tmp/", 5) && strncmp(k, "/run/", 5))
+			continue;
+		b[n++] = (struct bind_file){ .src = k, .dst = k, .srcfd = -1, .dir = 1 };
+	}
+	return n;
+}
+
 int sandbox_apply(const struct host_config *cfg)
 {
-	struct bind_file binds[] = {
-		{ .src = cfg->hosts_file, .dst = "/etc/hosts", .srcfd = -1 },
-		{ .src = cfg->resolv_file, .dst = "/etc/resolv.conf", .srcfd = -1 },
-	};
-	const size_t n = sizeof(binds) / sizeof(binds[0]);
+	struct bind_file binds[MAX_BINDS];
+	const size_t n = plan_binds(cfg, binds);
 	int rc = 0;
 
 	for (size_t i = 0; i < n && rc == 0; i++)

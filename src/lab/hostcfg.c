@@ -173,6 +173,10 @@ static json_t *base_json(const struct zf_labrt *rt, size_t host)
 	zf_fmt(buf, sizeof(buf), "%s/resolv.conf", rt->state);
 	json_object_set_new(o, "resolv_file", json_string(buf));
 	json_object_set_new(o, "cgroups", cgroups_json(rt, host));
+	/* The lab's directory (configs) and the data directory stay visible
+	 * even when they live under /tmp or /run, which hosts get fresh. */
+	zf_labrt_host_data(rt, host, buf, sizeof(buf));
+	json_object_set_new(o, "keep", json_pack("[s,s]", rt->lab->dir, buf));
 	return o;
 }
 

@@ -13,6 +13,7 @@
 #include <limits.h>
 #include <pthread.h>
 #include <sched.h>
+#include <stdio.h>
 #include <string.h>
 #include <sys/mount.h>
 #include <sys/stat.h>
@@ -282,4 +283,23 @@ int zf_netns_sysctl(int fd, const char *key, const char *value)
 	if (ret == 0)
 		ret = r;
 	return ret;
+}
+
+int zf_netns_dir_mounted(void)
+{
+	FILE *f = fopen("/proc/self/mountinfo", "re");
+	char line[4096];
+	int found = 0;
+
+	if (!f)
+		return 0;
+	while (!found && fgets(line, sizeof(line), f)) {
+		/* fields: id parent major:minor root MOUNTPOINT ... */
+		char *save = NULL, *tok = strtok_r(line, " ", &save);
+		for (int i = 1; tok && i < 5; i++)
+			tok = strtok_r(NULL, " ", &save);
+		found = tok && !strcmp(tok, ZF_NETNS_DIR);
+	}
+	fclose(f);
+	return found;
 }

@@ -20,6 +20,10 @@
  * affected, so threads may create different namespaces concurrently. */
 int zf_netns_create(const char *name, int *fd, int *made_dir_mount);
 
+/* 1 if /run/netns is already a mount point (made by iproute2 or another
+ * lab): then creating a namespace will not make one. */
+int zf_netns_dir_mounted(void);
+
 /* Open /run/netns/NAME (O_CLOEXEC) into *FD; -ENOENT if absent, -EINVAL
  * if the file is not a mounted namespace (a placeholder left by a creator
  * that was killed). */

@@ -223,8 +223,10 @@ static int build(struct zf_labrt *rt, const struct zf_up_opts *o,
 	zf_inv_add(inv, ZF_INV_DIR, rt->data);
 	record_cgroups(rt, inv);
 	zf_topo_record(rt, inv);
-	/* Recorded in case we make it; teardown removes it only if empty. */
-	zf_inv_add(inv, ZF_INV_NETNS_MOUNT, ZF_NETNS_DIR);
+	/* The /run/netns mount is ours only if it is not there yet; teardown
+	 * removes it only when it is empty. */
+	if (!zf_netns_dir_mounted())
+		zf_inv_add(inv, ZF_INV_NETNS_MOUNT, ZF_NETNS_DIR);
 	rc = zf_inv_sync(inv);
 	if (rc < 0)
 		snprintf(err, errlen, "%s/inventory: %s", rt->state, strerror(-rc));

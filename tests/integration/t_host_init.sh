@@ -119,7 +119,7 @@ write_cfg() {
  "data_dir": "$CUR/data", "log_dir": "$CUR/data/log",
  "ctl_path": "$CUR/ctl.sock", "sandbox": $1,
  "hosts_file": "$CUR/hosts", "resolv_file": "$CUR/resolv.conf",
- "cgroups": $2, "services": [$3]}
+ "cgroups": $2, "keep": ["$H"], "services": [$3]}
 EOF
 }
 
