@@ -1,0 +1,97 @@
+/* probe.h - open-loop probes that play the users of a lab.
+ *
+ * A probe sends requests at a fixed rate from a schedule fixed in advance:
+ * request k is *planned* for t0 + k/rate, and its latency is measured from
+ * that planned time, not from when it was actually sent. A stalled service
+ * therefore shows in the latency of every request that should have been
+ * sent meanwhile (no coordinated omission, as in wrk2). Each probe runs in
+ * its own thread, with its sockets created in the network namespace it is
+ * given (a client host's), and never aborts on errors: it counts them by
+ * cause. The probe layer knows nothing of labs: names are resolved and
+ * exec commands are run through what the caller passes in. */
+#ifndef ZF_PROBE_PROBE_H
+#define ZF_PROBE_PROBE_H
+
+#include <netinet/in.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include "probe/hist.h"
+
+enum zf_outcome {
+	ZF_OUT_OK = 0,
+	ZF_OUT_REFUSED,        /* connection refused (RST to SYN) */
+	ZF_OUT_TIMEOUT,        /* no answer within the timeout */
+	ZF_OUT_RESET,          /* connection reset after it was established */
+	ZF_OUT_UNREACHABLE,    /* ICMP unreachable / no route */
+	ZF_OUT_DNS,            /* the name did not resolve */
+	ZF_OUT_STATUS,         /* an answer, but not the expected status/bytes */
+	ZF_OUT_OTHER,
+	ZF_OUT_N
+};
+/* "ok", "refused", "timeout", "reset", "unreachable", "dns", "bad_status",
+ * "other" */
+const char *zf_outcome_name(enum zf_outcome o);
+
+/* One request as it happened. Times are nanoseconds since the run's t0
+ * (CLOCK_MONOTONIC). */
+struct zf_req {
+	uint64_t planned_ns;
+	uint64_t latency_ns;    /* completion (or failure) - planned */
+	uint8_t outcome;        /* enum zf_outcome */
+};
+
+enum zf_probe_kind { ZF_PROBE_HTTP, ZF_PROBE_TCP, ZF_PROBE_EXEC };
+
+/* Runs a command for an exec probe (in a lab host: the caller knows how);
+ * returns 0 with the exit code in *CODE, or a negative errno. Called from
+ * the probe's thread; must be thread-safe. */
+typedef int (*zf_exec_fn)(void *ctx, int *code);
+
+struct zf_probe_spec {
+	char name[64];
+	enum zf_probe_kind kind;
+	double rate;               /* requests per second, > 0 */
+	uint64_t timeout_ns;       /* per request; default 1 s */
+	int netns_fd;              /* sockets are made here; -1: caller's */
+	int connections;           /* http/tcp: concurrent connections (default 1
+				      for keep-alive, unlimited otherwise) */
+	struct sockaddr_in addr;   /* http/tcp: where to connect (resolved by
+				      the caller); sin_port set */
+	int resolve_failed;        /* the caller could not resolve the name:
+				      every request fails with ZF_OUT_DNS */
+	/* http */
+	char method[16];           /* default "GET" */
+	char host_header[256];     /* "www.lab" */
+	char path[1024];           /* "/" */
+	char *body;                /* NULL: none */
+	int expect_status;         /* default 200 */
+	int keepalive;             /* 1: reuse connections; 0: one per request */
+	/* tcp */
+	char *send;                /* NULL: connect only */
+	char *expect;              /* NULL: no reply expected */
+	/* exec */
+	zf_exec_fn exec;
+	void *exec_ctx;
+};
+
+struct zf_probe;
+
+/* Start SPEC's thread; requests are planned from T0_NS (CLOCK_MONOTONIC)
+ * until zf_probe_stop. -EINVAL with ERR for a bad spec. */
+int zf_probe_start(const struct zf_probe_spec *spec, uint64_t t0_ns,
+		   struct zf_probe **out, char *err, size_t errlen);
+
+/* Stop planning new requests; wait up to the timeout for those in flight
+ * (they complete or time out), then join the thread. */
+void zf_probe_stop(struct zf_probe *p);
+
+/* After stop: every request, in planned order; and the merged histogram
+ * of the latencies of successful requests. */
+const struct zf_req *zf_probe_records(const struct zf_probe *p, size_t *n);
+const struct zf_hist *zf_probe_hist(const struct zf_probe *p);
+const struct zf_probe_spec *zf_probe_get_spec(const struct zf_probe *p);
+
+void zf_probe_free(struct zf_probe *p);
+
+#endif

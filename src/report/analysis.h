@@ -1,0 +1,73 @@
+/* analysis.h - from what a drill recorded (requests, events) to the run
+ * record (run.json, see docs/run-json.md) that every report is rendered
+ * from. Pure computation: no I/O, no clocks. */
+#ifndef ZF_REPORT_ANALYSIS_H
+#define ZF_REPORT_ANALYSIS_H
+
+#include <jansson.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include "probe/probe.h"
+
+/* One fault step as the engine carried it out. Times in ns since t0. */
+struct zf_run_event {
+	char id[16];              /* fault id in the lab journal, "f3" */
+	int step;                 /* index in the scenario's steps */
+	char action[32];          /* "power-off" */
+	char target[256];
+	char args[256];
+	char status[16];          /* "applied", "failed", "reverted", "done" */
+	char scope[512];          /* what it touched: "zone r1/a: web-a, lb-a" */
+	char error[256];          /* when failed */
+	uint64_t planned_ns;
+	uint64_t actual_ns;       /* when it took effect (verified) */
+	uint64_t apply_ns;        /* how long apply+verify took */
+	uint64_t revert_planned_ns;   /* 0: no planned revert */
+	uint64_t revert_actual_ns;    /* 0: not reverted */
+};
+
+struct zf_run_probe {
+	const char *name;
+	const char *kind;         /* "http", "tcp", "exec" */
+	const char *from;         /* host the users are in */
+	const char *target;       /* "http://www.lab/" as written */
+	double rate;
+	uint64_t timeout_ns;
+	uint64_t slow_ns;         /* good = ok and latency <= slow */
+	const struct zf_req *reqs;     /* in planned order */
+	size_t n_reqs;
+	const struct zf_hist *hist;    /* ok latencies, merged */
+	char *const *expects;     /* NULL-terminated expressions */
+};
+
+struct zf_run_input {
+	const char *scenario, *title, *klass, *lab;
+	json_t *incident;         /* the scenario's incident block, or NULL */
+	json_t *params;           /* object: name -> value as used */
+	uint64_t seed;
+	double time_scale;
+	uint64_t wall_start_ns;   /* CLOCK_REALTIME at t0 */
+	uint64_t duration_ns;     /* t0 to the end of the cool-down (or stop) */
+	uint64_t warmup_ns, cooldown_ns;
+	const char *end_reason;   /* "completed", "stopped", "interrupted", "error" */
+	const char *end_detail;
+	double cost_per_hour;     /* 0: no cost line */
+	const char *currency;     /* "USD" */
+	const struct zf_run_event *events;
+	size_t n_events;
+	const struct zf_run_probe *probes;
+	size_t n_probes;
+};
+
+/* Build the whole run record. Never fails on odd data (an empty probe, no
+ * events): it records what there is. Bad expectation syntax was rejected
+ * when the scenario was loaded; here an unparsable one evaluates to a
+ * failed expectation with "error" set. Returns a new reference. */
+json_t *zf_analyse(const struct zf_run_input *in);
+
+/* Parse one expectation ("p99 <= 300ms"); 0 or -EINVAL with ERR set. Used
+ * by the scenario loader to reject bad ones with a position. */
+int zf_expect_check(const char *expr, char *err, size_t errlen);
+
+#endif
