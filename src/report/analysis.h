@@ -1,6 +1,7 @@
 /* analysis.h - from what a drill recorded (requests, events) to the run
  * record (run.json, see docs/run-json.md) that every report is rendered
- * from. Pure computation: no I/O, no clocks. */
+ * from. Pure computation: no I/O, no clocks. (It uses the expectation type
+ * of spec/expect.h: the one piece of the spec layer it needs.) */
 #ifndef ZF_REPORT_ANALYSIS_H
 #define ZF_REPORT_ANALYSIS_H
 
@@ -9,6 +10,7 @@
 #include <stdint.h>
 
 #include "probe/probe.h"
+#include "spec/expect.h"
 
 /* One fault step as the engine carried it out. Times in ns since t0. */
 struct zf_run_event {
@@ -38,7 +40,8 @@ struct zf_run_probe {
 	const struct zf_req *reqs;     /* in planned order */
 	size_t n_reqs;
 	const struct zf_hist *hist;    /* ok latencies, merged */
-	char *const *expects;     /* NULL-terminated expressions */
+	const struct zf_expect *expects;   /* parsed by the scenario loader */
+	size_t n_expects;
 };
 
 struct zf_run_input {
@@ -65,9 +68,5 @@ struct zf_run_input {
  * when the scenario was loaded; here an unparsable one evaluates to a
  * failed expectation with "error" set. Returns a new reference. */
 json_t *zf_analyse(const struct zf_run_input *in);
-
-/* Parse one expectation ("p99 <= 300ms"); 0 or -EINVAL with ERR set. Used
- * by the scenario loader to reject bad ones with a position. */
-int zf_expect_check(const char *expr, char *err, size_t errlen);
 
 #endif

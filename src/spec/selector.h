@@ -43,6 +43,15 @@ struct zf_selection {
 int zf_selector_resolve(const struct zf_lab *lab, const char *text,
 			struct zf_selection *out, char *err, size_t errlen);
 
+/* The same, also accepting "pick N of SELECTOR" and "pick P% of SELECTOR":
+ * N hosts (at least one for a percentage; services for a service selector)
+ * chosen from what SELECTOR matches, by a PRNG seeded with SEED and the
+ * text, so a seed always picks the same ones. zf_selector_resolve treats
+ * "pick" with seed 0. */
+int zf_selector_resolve_seeded(const struct zf_lab *lab, const char *text,
+			       unsigned long long seed, struct zf_selection *out,
+			       char *err, size_t errlen);
+
 void zf_selection_free(struct zf_selection *sel);
 
 #endif

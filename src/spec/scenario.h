@@ -1,0 +1,129 @@
+/* scenario.h - the validated model of a scenario file (a drill).
+ *
+ *   scenario: zone-power-loss          # name, [a-z0-9][a-z0-9-]*
+ *   title: "A zone loses power"
+ *   class: power                       # power | hardware | software | network
+ *   incident: { ... }                  # optional mapping, kept as JSON
+ *   params: { zone: r1/a, outage: 60s }   # defaults; --set k=v overrides
+ *   cost: { per_hour: 10000, currency: USD }   # optional
+ *   seed: 42                           # optional; else chosen and reported
+ *   probes:
+ *     web:
+ *       http: { url: "http://www.lab/", method: GET, body: "...",
+ *               status: 200, keepalive: true, connections: 1 }
+ *       # or tcp: { connect: "lb-a:80", send: "PING\r\n", expect: "PONG" }
+ *       # or exec: { in: web-a, run: "curl -sf http://localhost/" }
+ *       from: user1                    # host or client the users are in
+ *       rate: 200                      # requests per second
+ *       timeout: 2s                    # default 2s
+ *       slow: 1s                       # default 1s (see docs/run-json.md)
+ *       expect: { availability: ">= 99.5%", p99: "<= 300ms", errors: "== 0",
+ *                 recovery: "<= 30s" }   # or a list of "metric op value"
+ *   warmup: 10s
+ *   steps:
+ *     - { at: 0s, do: power-off, target: "zone {zone}" }
+ *     - { at: "{outage}", do: power-on, target: "zone {zone}" }
+ *     - { at: 5s, do: kill, target: "service nginx", args: TERM, for: 10s }
+ *   cooldown: 30s
+ *   stop_when: [ { probe: web, availability: "< 5%", for: 60s } ]
+ *
+ * "{param}" templates are expanded in every string with the parameter
+ * values (after --set); "{{" is a literal brace. Step times ("at", relative
+ * to the end of the warm-up) and every duration are divided by the time
+ * scale. The loader checks syntax, references (probe names in stop_when,
+ * parameters used but not declared, --set of an undeclared parameter),
+ * expectations, and caps sizes like the lab loader. It does not resolve
+ * targets or fault names: the engine does that against the lab, reporting
+ * errors at the step's position. */
+#ifndef ZF_SPEC_SCENARIO_H
+#define ZF_SPEC_SCENARIO_H
+
+#include <jansson.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include "spec/expect.h"
+#include "spec/lab.h"
+
+#define ZF_SCN_FILE_MAX (1u << 20)
+#define ZF_SCN_MAX_PROBES 32
+#define ZF_SCN_MAX_STEPS 1024
+#define ZF_SCN_MAX_PARAMS 64
+
+enum zf_scn_probe_kind { ZF_SCN_HTTP, ZF_SCN_TCP, ZF_SCN_EXEC };
+
+struct zf_scn_probe {
+	char name[ZF_NAME_MAX + 1];
+	enum zf_scn_probe_kind kind;
+	char from[ZF_NAME_MAX + 1];   /* http/tcp: where users are; exec: "in" */
+	double rate;
+	uint64_t timeout_ns;
+	uint64_t slow_ns;
+	/* http */
+	char *url;                    /* "http://HOST[:PORT]/PATH" */
+	char method[16];
+	char *body;                   /* NULL if none */
+	int status;                   /* expected, default 200 */
+	int keepalive;                /* default 1 */
+	int connections;              /* default 1 */
+	/* tcp */
+	char *connect;                /* "HOST:PORT" */
+	char *send, *expect;          /* NULL if none */
+	/* exec */
+	char **argv;                  /* NULL-terminated */
+	struct zf_expect *expects;    /* parsed (spec/expect.h) */
+	size_t n_expects;
+	struct zf_mark mark;
+};
+
+struct zf_scn_step {
+	uint64_t at_ns;               /* after the warm-up, scaled */
+	char action[32];              /* fault kind, e.g. "power-off" */
+	char *target;                 /* selector text, templates expanded */
+	char *args;                   /* "" if none */
+	uint64_t for_ns;              /* 0: not reverted by the timeline */
+	struct zf_mark mark;
+};
+
+struct zf_scn_stop {
+	char probe[ZF_NAME_MAX + 1];  /* index into probes checked at load */
+	struct zf_expect cond;        /* "availability < 5%": stop when it holds */
+	uint64_t for_ns;              /* held this long (scaled) */
+	struct zf_mark mark;
+};
+
+struct zf_scenario {
+	char name[64];
+	char *title;
+	char klass[16];
+	char *path;
+	json_t *incident;             /* NULL if none */
+	json_t *params;               /* object name -> string, after --set */
+	double cost_per_hour;         /* 0 if none */
+	char currency[8];
+	uint64_t seed;                /* 0 if not given */
+	int has_seed;
+	double time_scale;
+	uint64_t warmup_ns, cooldown_ns;
+	struct zf_scn_probe *probes;
+	size_t n_probes;
+	struct zf_scn_step *steps;    /* sorted by at_ns (stable) */
+	size_t n_steps;
+	struct zf_scn_stop *stops;
+	size_t n_stops;
+};
+
+/* Load PATH with SETS ("key=value", NULL-terminated, may be NULL) and
+ * TIME_SCALE (>= 1 compresses: durations are divided by it). Errors:
+ * -EINVAL with "file:line:col: message" (or "--set key: message") in ERR;
+ * nothing is returned then. */
+int zf_scenario_load(const char *path, char *const *sets, double time_scale,
+		     struct zf_scenario **out, char *err, size_t errlen);
+int zf_scenario_load_buffer(const char *name, const char *buf, size_t len,
+			    char *const *sets, double time_scale,
+			    struct zf_scenario **out, char *err, size_t errlen);
+void zf_scenario_free(struct zf_scenario *s);
+
+int zf_scenario_find_probe(const struct zf_scenario *s, const char *name);
+
+#endif
