@@ -27,7 +27,7 @@ static int run(struct zf_cli *cli, int argc, char **argv)
 		zf_error("%s", err);
 		return zf_cli_exit(rc);
 	}
-	rc = zf_host_exec(rt, host, argv + i, &code, err, sizeof(err));
+	rc = zf_host_exec(rt, host, argv + i, 0, &code, err, sizeof(err));
 	zf_labrt_close(rt);
 	if (rc < 0) {
 		zf_error("%s", err);

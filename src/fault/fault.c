@@ -55,7 +55,8 @@ static void kind_list(char *buf, size_t len)
 
 /* Fill F from its text form; -EINVAL with ERR set. */
 static int fault_build(struct zf_fctx *c, const char *kind, const char *target,
-		       const char *args, struct zf_fault *f, char *err, size_t errlen)
+		       const char *args, unsigned long long seed, struct zf_fault *f,
+		       char *err, size_t errlen)
 {
 	char list[512];
 	int rc;
@@ -73,7 +74,8 @@ static int fault_build(struct zf_fctx *c, const char *kind, const char *target,
 		snprintf(err, errlen, "fault target or arguments too long or not one line");
 		return -EINVAL;
 	}
-	rc = zf_selector_resolve(c->rt->lab, target, &f->sel, err, errlen);
+	f->seed = seed;
+	rc = zf_selector_resolve_seeded(c->rt->lab, target, seed, &f->sel, err, errlen);
 	if (rc < 0)
 		return rc;
 	rc = f->kind->check ? f->kind->check(c, f) : 0;
@@ -119,7 +121,8 @@ static void end_covered(struct zf_fctx *c, const struct zf_fault *f)
 	for (size_t i = 0; i < n; i++) {
 		struct zf_fault old;
 		if (strcmp(v[i].kind, f->kind->ends) ||
-		    fault_build(c, v[i].kind, v[i].target, v[i].args, &old, e2, sizeof(e2)) < 0)
+		    fault_build(c, v[i].kind, v[i].target, v[i].args, v[i].seed, &old, e2,
+				sizeof(e2)) < 0)
 			continue;
 		if (covers(c->rt, &f->sel, &old.sel))
 			zf_journal_append(c->rt, v[i].id, "reverted", v[i].kind, v[i].target,
@@ -139,17 +142,19 @@ static int apply_verified(struct zf_fctx *c, struct zf_fault *f)
 }
 
 static int inject_locked(struct zf_labrt *rt, const char *kind, const char *target,
-		    const char *args, char *id, size_t idlen, char *err, size_t errlen)
+			 const char *args, unsigned long long seed, char *id,
+			 size_t idlen, char *err, size_t errlen)
 {
 	struct zf_fctx c = { .rt = rt };
 	struct zf_fault f;
-	int rc = fault_build(&c, kind, target, args, &f, err, errlen);
+	int rc = fault_build(&c, kind, target, args, seed, &f, err, errlen);
 
 	if (rc < 0)
 		goto out;
 	rc = zf_journal_next_id(rt, f.id, sizeof(f.id));
 	if (rc == 0)
-		rc = zf_journal_append(rt, f.id, "begin", kind, f.target, f.args);
+		rc = zf_journal_append_seeded(rt, f.id, "begin", kind, f.target, f.args,
+					      seed);
 	if (rc < 0) {
 		snprintf(err, errlen, "%s/journal: %s", rt->state, strerror(-rc));
 		goto out;
@@ -176,7 +181,8 @@ static int revert_one(struct zf_fctx *c, const struct zf_fault_info *info,
 		      char *err, size_t errlen)
 {
 	struct zf_fault f;
-	int rc = fault_build(c, info->kind, info->target, info->args, &f, err, errlen);
+	int rc = fault_build(c, info->kind, info->target, info->args, info->seed, &f,
+			     err, errlen);
 
 	if (rc < 0)
 		return rc;
@@ -227,8 +233,10 @@ int zf_fault_revert_locked(struct zf_labrt *rt, const char *id, size_t *n_revert
 	return first;
 }
 
-int zf_fault_inject(struct zf_labrt *rt, const char *kind, const char *target,
-		    const char *args, char *id, size_t idlen, char *err, size_t errlen)
+int zf_fault_inject_seeded(struct zf_labrt *rt, const char *kind,
+			   const char *target, const char *args,
+			   unsigned long long seed, char *id, size_t idlen,
+			   char *err, size_t errlen)
 {
 	int fd = zf_labrt_lock(rt->lab->name), rc;
 
@@ -236,8 +244,27 @@ int zf_fault_inject(struct zf_labrt *rt, const char *kind, const char *target,
 		snprintf(err, errlen, "locking lab %s: %s", rt->lab->name, strerror(-fd));
 		return fd;
 	}
-	rc = inject_locked(rt, kind, target, args, id, idlen, err, errlen);
+	rc = inject_locked(rt, kind, target, args, seed, id, idlen, err, errlen);
 	zf_labrt_unlock(fd);
+	return rc;
+}
+
+int zf_fault_inject(struct zf_labrt *rt, const char *kind, const char *target,
+		    const char *args, char *id, size_t idlen, char *err, size_t errlen)
+{
+	return zf_fault_inject_seeded(rt, kind, target, args, 0, id, idlen, err, errlen);
+}
+
+int zf_fault_check(struct zf_labrt *rt, const char *kind, const char *target,
+		   const char *args, unsigned long long seed, char *err,
+		   size_t errlen)
+{
+	struct zf_fctx c = { .rt = rt };
+	struct zf_fault f;
+	int rc = fault_build(&c, kind, target, args, seed, &f, err, errlen);
+
+	zf_selection_free(&f.sel);
+	fctx_done(&c);
 	return rc;
 }
 

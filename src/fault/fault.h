@@ -22,6 +22,7 @@ struct zf_fault {
 	const struct zf_fault_kind *kind;
 	char target[ZF_FAULT_TEXT_MAX];   /* the selector as written */
 	char args[ZF_FAULT_TEXT_MAX];     /* extra words, e.g. a signal name */
+	unsigned long long seed;          /* for "pick" in TARGET */
 	struct zf_selection sel;          /* TARGET resolved against the lab */
 };
 
@@ -66,6 +67,19 @@ int zf_fault_inject(struct zf_labrt *rt, const char *kind, const char *target,
 		    const char *args, char *id, size_t idlen, char *err,
 		    size_t errlen);
 
+/* The same, resolving "pick" selectors in TARGET with SEED (kept in the
+ * journal so that revert picks the same targets). */
+int zf_fault_inject_seeded(struct zf_labrt *rt, const char *kind,
+			   const char *target, const char *args,
+			   unsigned long long seed, char *id, size_t idlen,
+			   char *err, size_t errlen);
+
+/* Check that KIND exists and TARGET resolves (with SEED) and fits it,
+ * without touching anything. -EINVAL with ERR set. */
+int zf_fault_check(struct zf_labrt *rt, const char *kind, const char *target,
+		   const char *args, unsigned long long seed, char *err,
+		   size_t errlen);
+
 /* Revert fault ID, or every active fault (newest first) when ID is NULL.
  * Returns 0 or the first error; continues with the others. *N_REVERTED
  * (may be NULL) counts what was reverted. */
@@ -82,6 +96,7 @@ struct zf_fault_info {
 	char kind[32];
 	char target[ZF_FAULT_TEXT_MAX];
 	char args[ZF_FAULT_TEXT_MAX];
+	unsigned long long seed;
 	unsigned long long applied_wall_ns;
 };
 int zf_fault_list_active(const struct zf_labrt *rt, struct zf_fault_info **out,

@@ -21,15 +21,23 @@ static int clean_field(const char *s)
 int zf_journal_append(const struct zf_labrt *rt, const char *id, const char *event,
 		      const char *kind, const char *target, const char *args)
 {
+	return zf_journal_append_seeded(rt, id, event, kind, target, args, 0);
+}
+
+int zf_journal_append_seeded(const struct zf_labrt *rt, const char *id,
+			     const char *event, const char *kind,
+			     const char *target, const char *args,
+			     unsigned long long seed)
+{
 	char path[512], line[1024];
 	int fd, rc, n;
 
 	if (!clean_field(target) || !clean_field(args))
 		return -EINVAL;
 	zf_fmt(path, sizeof(path), "%s/journal", rt->state);
-	n = snprintf(line, sizeof(line), "%llu\t%s\t%s\t%s\t%s\t%s\n",
+	n = snprintf(line, sizeof(line), "%llu\t%s\t%s\t%s\t%s\t%s\t%llu\n",
 		     (unsigned long long)zf_wall_ns(), id, event, kind,
-		     target ? target : "", args ? args : "");
+		     target ? target : "", args ? args : "", seed);
 	if (n < 0 || (size_t)n >= sizeof(line))
 		return -ENAMETOOLONG;
 	fd = open(path, O_WRONLY | O_APPEND | O_CREAT | O_CLOEXEC, 0600);
@@ -42,7 +50,7 @@ int zf_journal_append(const struct zf_labrt *rt, const char *id, const char *eve
 
 struct jline {
 	unsigned long long wall;
-	char *f[5];  /* id, event, kind, target, args */
+	char *f[6];  /* id, event, kind, target, args, seed (may be "") */
 };
 
 /* Split one journal line in place; 0 or -EINVAL. */
@@ -53,7 +61,7 @@ static int parse(char *line, struct jline *j)
 	if (!tok)
 		return -EINVAL;
 	j->wall = strtoull(tok, NULL, 10);
-	for (int i = 0; i < 5; i++) {
+	for (int i = 0; i < 6; i++) {
 		/* target/args may be empty: split by hand, not strtok */
 		j->f[i] = save ? save : (char *)"";
 		char *tab = save ? strchr(save, '\t') : NULL;
@@ -137,6 +145,7 @@ int zf_journal_active(const struct zf_labrt *rt, struct zf_fault_info **out,
 			snprintf(x->kind, sizeof(x->kind), "%s", j.f[2]);
 			snprintf(x->target, sizeof(x->target), "%s", j.f[3]);
 			snprintf(x->args, sizeof(x->args), "%s", j.f[4]);
+			x->seed = strtoull(j.f[5], NULL, 10);
 		} else if (x && !strcmp(j.f[1], "applied")) {
 			x->applied_wall_ns = j.wall;
 		} else if (x && (!strcmp(j.f[1], "reverted") || !strcmp(j.f[1], "failed") ||

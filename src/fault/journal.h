@@ -1,6 +1,6 @@
 /* journal.h - the lab's fault journal: <state>/journal, one tab-separated
  * line per event, appended and fsync'd:
- *     <wall-ns> <id> <event> <kind> <target> <args>
+ *     <wall-ns> <id> <event> <kind> <target> <args> <seed>
  * Events: begin (written before apply), applied, failed, reverting, reverted,
  * done (a one-shot fault such as kill, or power-on, has taken effect). A
  * fault is active from "begin" until reverted, failed or done. */
@@ -14,6 +14,13 @@
 /* Append one event; -EINVAL if a field holds a tab or newline. */
 int zf_journal_append(const struct zf_labrt *rt, const char *id, const char *event,
 		      const char *kind, const char *target, const char *args);
+
+/* The same with the seed that "pick" selectors of TARGET were resolved
+ * with (revert must pick the same hosts). */
+int zf_journal_append_seeded(const struct zf_labrt *rt, const char *id,
+			     const char *event, const char *kind,
+			     const char *target, const char *args,
+			     unsigned long long seed);
 
 /* The id the next fault gets ("f<N+1>", N = faults begun so far). */
 int zf_journal_next_id(const struct zf_labrt *rt, char *id, size_t len);

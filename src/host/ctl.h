@@ -6,7 +6,7 @@
 #ifndef ZF_HOST_CTL_H
 #define ZF_HOST_CTL_H
 
-#include "host/evloop.h"
+#include "util/evloop.h"
 #include "host/supervisor.h"
 
 #define CTL_LINE_MAX 4096

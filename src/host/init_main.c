@@ -8,7 +8,7 @@
  * error (socket, mounts, cgroups), 4 internal error. */
 #include "host/cgleaf.h"
 #include "host/ctl.h"
-#include "host/evloop.h"
+#include "util/evloop.h"
 #include "host/host_config.h"
 #include "host/initlog.h"
 #include "host/sandbox.h"

@@ -13,7 +13,7 @@
 #ifndef ZF_HOST_READY_H
 #define ZF_HOST_READY_H
 
-#include "host/evloop.h"
+#include "util/evloop.h"
 #include "host/host_config.h"
 #include "host/svcproc.h"
 

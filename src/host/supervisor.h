@@ -20,7 +20,7 @@
 #ifndef ZF_HOST_SUPERVISOR_H
 #define ZF_HOST_SUPERVISOR_H
 
-#include "host/evloop.h"
+#include "util/evloop.h"
 #include "host/host_config.h"
 
 #include <jansson.h>

@@ -47,9 +47,11 @@ int zf_host_ctl(const struct zf_labrt *rt, size_t host, const char *req,
 		char *reply, size_t len, int timeout_ms);
 
 /* Run ARGV inside every namespace and the cgroup of HOST, wait, and return
- * 0 with its exit code in *CODE. -EHOSTDOWN when the host is powered off. */
+ * 0 with its exit code in *CODE. QUIET: no stdin, output to /dev/null
+ * (probes); else the caller's stdio. Safe to call from several threads.
+ * -EHOSTDOWN when the host is powered off. */
 int zf_host_exec(const struct zf_labrt *rt, size_t host, char *const *argv,
-		 int *code, char *err, size_t errlen);
+		 int quiet, int *code, char *err, size_t errlen);
 
 /* Ready = every service of the host is running (or ready, or has ended by
  * itself): poll until TIMEOUT_MS. Returns 0, or -ETIMEDOUT with ERR naming a

@@ -41,10 +41,12 @@ static int open_ns(pid_t pid, int fds[N_NS])
 /* Child: join the host, then fork so the command is inside its PID
  * namespace; relay the command's exit status as our own. */
 static _Noreturn void exec_child(const struct zf_labrt *rt, const char *cg_rel,
-				 int fds[N_NS], char *const *argv)
+				 int fds[N_NS], char *const *argv, int quiet)
 {
-	struct zf_spawn_opts o = { .argv = argv, .stdin_fd = 0, .stdout_fd = 1,
-				   .stderr_fd = 2 };
+	int null = quiet ? open("/dev/null", O_RDWR | O_CLOEXEC) : -1;
+	struct zf_spawn_opts o = { .argv = argv, .stdin_fd = quiet ? -1 : 0,
+				   .stdout_fd = quiet ? null : 1,
+				   .stderr_fd = quiet ? null : 2 };
 	pid_t pid;
 	int st, rc;
 
@@ -77,7 +79,7 @@ static _Noreturn void exec_child(const struct zf_labrt *rt, const char *cg_rel,
 }
 
 int zf_host_exec(const struct zf_labrt *rt, size_t host, char *const *argv,
-		 int *code, char *err, size_t errlen)
+		 int quiet, int *code, char *err, size_t errlen)
 {
 	pid_t init = zf_host_init_pid(rt, host), child;
 	char cg_rel[256];
@@ -95,7 +97,7 @@ int zf_host_exec(const struct zf_labrt *rt, size_t host, char *const *argv,
 	}
 	child = fork();
 	if (child == 0)
-		exec_child(rt, cg_rel, fds, argv);
+		exec_child(rt, cg_rel, fds, argv, quiet);
 	for (size_t i = 0; i < N_NS; i++)
 		close(fds[i]);
 	if (child < 0) {

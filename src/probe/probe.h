@@ -73,6 +73,9 @@ struct zf_probe_spec {
 	/* exec */
 	zf_exec_fn exec;
 	void *exec_ctx;
+	/* live counts: a request is good when ok and latency <= slow_ns
+	 * (0: no threshold) */
+	uint64_t slow_ns;
 };
 
 struct zf_probe;
@@ -91,6 +94,14 @@ void zf_probe_stop(struct zf_probe *p);
 const struct zf_req *zf_probe_records(const struct zf_probe *p, size_t *n);
 const struct zf_hist *zf_probe_hist(const struct zf_probe *p);
 const struct zf_probe_spec *zf_probe_get_spec(const struct zf_probe *p);
+
+/* Live counts while the probe runs, safe to call from another thread:
+ * requests that *completed* (answered, failed or timed out) during the
+ * wall second [SEC, SEC+1) after t0, and how many of them were good (ok
+ * and latency <= spec->slow_ns). Seconds older than ~10 minutes may be gone
+ * (returns -ERANGE). Used for stop_when conditions. */
+int zf_probe_live(const struct zf_probe *p, uint64_t sec, uint64_t *completed,
+		  uint64_t *good);
 
 void zf_probe_free(struct zf_probe *p);
 

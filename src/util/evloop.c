@@ -1,5 +1,5 @@
 /* evloop.c - epoll + timerfd plumbing. */
-#include "host/evloop.h"
+#include "util/evloop.h"
 #include "util/log.h"
 #include "util/mem.h"
 
@@ -129,15 +129,27 @@ int evloop_timer_init(struct evloop *loop, struct evloop_timer *t,
 	return rc;
 }
 
-static void timer_set(struct evloop_timer *t, uint64_t ns)
+static void timer_set_flags(struct evloop_timer *t, uint64_t ns, int flags)
 {
 	struct itimerspec its = {
 		.it_value = { .tv_sec = (time_t)(ns / 1000000000u),
 			      .tv_nsec = (long)(ns % 1000000000u) },
 	};
 
-	if (timerfd_settime(t->w.fd, 0, &its, NULL) < 0)
+	if (timerfd_settime(t->w.fd, flags, &its, NULL) < 0)
 		ZF_BUG("timerfd_settime(%d): %s", t->w.fd, strerror(errno));
+}
+
+static void timer_set(struct evloop_timer *t, uint64_t ns)
+{
+	timer_set_flags(t, ns, 0);
+}
+
+void evloop_timer_arm_at(struct evloop_timer *t, uint64_t monotonic_ns)
+{
+	/* An absolute time in the past fires at once; 0 would disarm. */
+	timer_set_flags(t, monotonic_ns ? monotonic_ns : 1, TFD_TIMER_ABSTIME);
+	t->armed = true;
 }
 
 void evloop_timer_arm(struct evloop_timer *t, uint64_t ms)

@@ -6,8 +6,8 @@
  * time from epoll, so a callback may delete or free any other watch or
  * timer (even one that is ready at the same moment) without the loop ever
  * touching it afterwards. */
-#ifndef ZF_HOST_EVLOOP_H
-#define ZF_HOST_EVLOOP_H
+#ifndef ZF_UTIL_EVLOOP_H
+#define ZF_UTIL_EVLOOP_H
 
 #include <stdbool.h>
 #include <stdint.h>
@@ -58,6 +58,9 @@ int evloop_timer_init(struct evloop *loop, struct evloop_timer *t,
 /* Fire once, MS milliseconds from now (0: as soon as possible); re-arming
  * replaces the previous deadline. */
 void evloop_timer_arm(struct evloop_timer *t, uint64_t ms);
+/* Fire once at MONOTONIC_NS (CLOCK_MONOTONIC, absolute: no drift when a
+ * callback runs late); a time in the past fires at once. */
+void evloop_timer_arm_at(struct evloop_timer *t, uint64_t monotonic_ns);
 void evloop_timer_disarm(struct evloop_timer *t);
 /* Unregister and close; a closed timer may be closed again. */
 void evloop_timer_close(struct evloop_timer *t);
