@@ -1,0 +1,74 @@
+/* drill_int.h - the state of one drill, shared by the engine's files. */
+#ifndef ZF_ENGINE_DRILL_INT_H
+#define ZF_ENGINE_DRILL_INT_H
+
+#include <stdint.h>
+
+#include "engine/drill.h"
+#include "lab/labrt.h"
+#include "probe/probe.h"
+#include "report/analysis.h"
+#include "spec/scenario.h"
+#include "util/evloop.h"
+
+enum act_type { ACT_APPLY, ACT_REVERT };
+
+/* One timed action of the timeline. */
+struct act {
+	uint64_t at_ns;            /* since t0 */
+	enum act_type type;
+	size_t step;               /* index into scenario steps (== event) */
+};
+
+struct exec_ctx {              /* what an exec probe runs */
+	struct zf_labrt *rt;
+	size_t host;
+	char **argv;
+};
+
+struct drill {
+	const struct zf_drill_opts *o;
+	struct zf_scenario *scn;
+	struct zf_labrt *rt;
+	int lab_ours;              /* brought up by this run: take it down */
+	unsigned long long seed;
+	/* probes */
+	struct zf_probe_spec *specs;
+	struct exec_ctx *execs;
+	struct zf_probe **probes;
+	size_t n_probes;
+	/* timeline */
+	struct act *acts;
+	size_t n_acts, next_act;
+	struct zf_run_event *events;   /* one per step */
+	uint64_t t0;               /* CLOCK_MONOTONIC */
+	uint64_t wall0;
+	uint64_t end_ns;           /* planned end (since t0) */
+	uint64_t *stop_since;      /* per stop_when: condition true since (0: not) */
+	int steady_checked;
+	/* loop */
+	struct evloop *loop;
+	struct evloop_timer act_timer, tick_timer, end_timer;
+	struct evloop_watch sig_watch;
+	int sigfd;
+	const char *end_reason;
+	char end_detail[256];
+	uint64_t ended_ns;
+};
+
+/* drill_plan.c: scenario + lab -> probe specs and checked steps. */
+int drill_plan(struct drill *d, char *err, size_t errlen);
+void drill_plan_free(struct drill *d);
+/* drill_loop.c: run the timeline until it ends one way or another. */
+int drill_loop(struct drill *d);
+/* Revert every fault this run still has applied (newest first). */
+void drill_revert_all(struct drill *d);
+/* drill_report.c: analysis and run directory. */
+int drill_report(struct drill *d, struct zf_drill_result *res, char *err,
+		 size_t errlen);
+
+uint64_t drill_now(const struct drill *d);   /* ns since t0 */
+void drill_say(const struct drill *d, const char *fmt, ...)
+	__attribute__((format(printf, 2, 3)));
+
+#endif
