@@ -43,6 +43,7 @@ int zf_cli_usage(const struct zf_cmd *cmd, const char *fmt, ...)
 
 /* Every subcommand. */
 extern const struct zf_cmd zf_cmd_up, zf_cmd_down, zf_cmd_status, zf_cmd_exec,
-	zf_cmd_logs, zf_cmd_inject, zf_cmd_revert, zf_cmd_recover;
+	zf_cmd_logs, zf_cmd_inject, zf_cmd_revert, zf_cmd_recover, zf_cmd_run,
+	zf_cmd_report;
 
 #endif

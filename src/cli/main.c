@@ -10,7 +10,8 @@
 
 static const struct zf_cmd *const commands[] = {
 	&zf_cmd_up, &zf_cmd_down, &zf_cmd_status, &zf_cmd_exec, &zf_cmd_logs,
-	&zf_cmd_inject, &zf_cmd_revert, &zf_cmd_recover, NULL,
+	&zf_cmd_inject, &zf_cmd_revert, &zf_cmd_recover, &zf_cmd_run,
+	&zf_cmd_report, NULL,
 };
 
 static void usage(FILE *out)

@@ -17,6 +17,7 @@
  *       rate: 200                      # requests per second
  *       timeout: 2s                    # default 2s
  *       slow: 1s                       # default 1s (see docs/run-json.md)
+ *       # timeout and slow are request properties: not time-scaled
  *       expect: { availability: ">= 99.5%", p99: "<= 300ms", errors: "== 0",
  *                 recovery: "<= 30s" }   # or a list of "metric op value"
  *   warmup: 10s
@@ -27,10 +28,27 @@
  *   cooldown: 30s
  *   stop_when: [ { probe: web, availability: "< 5%", for: 60s } ]
  *
- * "{param}" templates are expanded in every string with the parameter
- * values (after --set); "{{" is a literal brace. Step times ("at", relative
- * to the end of the warm-up) and every duration are divided by the time
- * scale. The loader checks syntax, references (probe names in stop_when,
+ * "{param}" templates are expanded in every string value (not in keys, in
+ * the parameter values themselves, or in "incident", which is kept as
+ * written) with the parameter values (after --set); "{{" is a literal
+ * brace. Expansion comes first, then parsing: `at: "{outage}"` and
+ * `rate: "{rate}"` work, and an exec probe's `run` string is split into
+ * words after expansion (a list is expanded word by word, never split).
+ *
+ * The timeline's durations are divided by the time scale and rounded to
+ * nanoseconds (a non-zero duration stays at least 1 ns): warmup, cooldown, steps' "at" (relative to the end of the
+ * warm-up) and "for", and stop_when's "for". A probe's timeout and slow
+ * are properties of each request and are NOT scaled, and neither are the
+ * thresholds of expectations (the analysis compares them as written).
+ *
+ * Defaults: title = name, warmup = cooldown = 0, currency USD, probe
+ * timeout 2s, slow 1s, http method GET, status 200, keepalive true,
+ * connections 1; stop_when's "for" 0 (stop as soon as the condition holds).
+ * A probe's rate is required. Incident scalars become JSON numbers when
+ * written plain as JSON numbers, true/false/null when written plain as
+ * those words, and strings otherwise.
+ *
+ * The loader checks syntax, references (probe names in stop_when,
  * parameters used but not declared, --set of an undeclared parameter),
  * expectations, and caps sizes like the lab loader. It does not resolve
  * targets or fault names: the engine does that against the lab, reporting
@@ -49,6 +67,10 @@
 #define ZF_SCN_MAX_PROBES 32
 #define ZF_SCN_MAX_STEPS 1024
 #define ZF_SCN_MAX_PARAMS 64
+#define ZF_SCN_MAX_STOPS 32
+#define ZF_SCN_MAX_EXPECTS 16      /* per probe */
+#define ZF_SCN_PARAM_MAX 1024      /* bytes of one parameter value */
+#define ZF_SCN_TEXT_MAX (64u * 1024)   /* bytes of a string once expanded */
 
 enum zf_scn_probe_kind { ZF_SCN_HTTP, ZF_SCN_TCP, ZF_SCN_EXEC };
 
@@ -60,7 +82,8 @@ struct zf_scn_probe {
 	uint64_t timeout_ns;
 	uint64_t slow_ns;
 	/* http */
-	char *url;                    /* "http://HOST[:PORT]/PATH" */
+	char *url;                    /* "http://HOST[:PORT]/PATH"; a URL
+					 written without a path gets "/" */
 	char method[16];
 	char *body;                   /* NULL if none */
 	int status;                   /* expected, default 200 */
@@ -113,10 +136,13 @@ struct zf_scenario {
 	size_t n_stops;
 };
 
-/* Load PATH with SETS ("key=value", NULL-terminated, may be NULL) and
- * TIME_SCALE (>= 1 compresses: durations are divided by it). Errors:
- * -EINVAL with "file:line:col: message" (or "--set key: message") in ERR;
- * nothing is returned then. */
+/* Load PATH with SETS ("key=value", NULL-terminated, may be NULL; a later
+ * --set of the same key wins) and TIME_SCALE (>= 1 compresses: the
+ * timeline's durations are divided by it). On success stores a new model in
+ * *OUT (free with zf_scenario_free) and returns 0. Errors: -EINVAL with
+ * "file:line:col: message", "--set key: message" or "--time-scale must be
+ * >= 1" in ERR; -EFBIG past ZF_SCN_FILE_MAX and a negative errno when the
+ * file cannot be read ("file: message"). *OUT is untouched on error. */
 int zf_scenario_load(const char *path, char *const *sets, double time_scale,
 		     struct zf_scenario **out, char *err, size_t errlen);
 int zf_scenario_load_buffer(const char *name, const char *buf, size_t len,
@@ -124,6 +150,7 @@ int zf_scenario_load_buffer(const char *name, const char *buf, size_t len,
 			    struct zf_scenario **out, char *err, size_t errlen);
 void zf_scenario_free(struct zf_scenario *s);
 
+/* The index of the probe called NAME, or -1. */
 int zf_scenario_find_probe(const struct zf_scenario *s, const char *name);
 
 #endif

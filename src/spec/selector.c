@@ -1,9 +1,16 @@
-/* selector.c - resolve textual fault targets ("zone r1/a") against a lab. */
+/* selector.c - resolve textual fault targets ("zone r1/a") against a lab,
+ * and "pick N of SELECTOR" / "pick P% of SELECTOR": a seeded, reproducible
+ * choice among the services (service selectors) or hosts (every other
+ * kind) that SELECTOR matches. A pick keeps the selection's kind but only
+ * the picked hosts: a picked zone, region or lab selection has no zone or
+ * region flags set, so a fault acts on those hosts and not on the gear. */
 #include "spec/selector.h"
 
 #include <errno.h>
 #include <fnmatch.h>
+#include <math.h>
 #include <stdarg.h>
+#include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -13,6 +20,7 @@
 
 #define SEL_TEXT_MAX 1024
 #define SEL_WORDS_MAX 5      /* service GLOB in KIND GLOB */
+#define PICK_WORDS 3         /* pick N of */
 #define SEL_KINDS "host, client, zone, region, service or lab"
 
 struct resolver {
@@ -253,7 +261,8 @@ static int resolve_words(struct resolver *r, char **w, size_t n)
 	return select_regions(r, w[1]);
 }
 
-/* Split TEXT (a copy in BUF) into at most SEL_WORDS_MAX words. */
+/* Split TEXT (a copy in BUF) into at most SEL_WORDS_MAX words, after
+ * "pick N of" when it starts so. */
 static int split_words(struct resolver *r, char *buf, char **w, size_t *n)
 {
 	char *save = NULL;
@@ -261,7 +270,11 @@ static int split_words(struct resolver *r, char *buf, char **w, size_t *n)
 	*n = 0;
 	for (char *t = strtok_r(buf, " \t\n", &save); t;
 	     t = strtok_r(NULL, " \t\n", &save)) {
-		if (*n == SEL_WORDS_MAX)
+		size_t max = SEL_WORDS_MAX;
+
+		if (*n > 0 && strcmp(w[0], "pick") == 0)
+			max += PICK_WORDS;
+		if (*n == max)
 			return r_err(r, "unexpected '%s' at the end of the "
 				     "selector", t);
 		w[(*n)++] = t;
@@ -282,12 +295,192 @@ void zf_selection_free(struct zf_selection *sel)
 	memset(sel, 0, sizeof(*sel));
 }
 
-int zf_selector_resolve(const struct zf_lab *lab, const char *text,
-			struct zf_selection *out, char *err, size_t errlen)
+/* Resolve the N words W (no "pick") into a fresh R->sel; on error it is
+ * freed. */
+static int resolve_plain(struct resolver *r, char **w, size_t n)
+{
+	const struct zf_lab *lab = r->lab;
+	struct zf_selection *sel = r->sel;
+	int rc;
+
+	sel->hosts = zf_xcalloc(lab->n_hosts + 1, 1);
+	sel->zones = zf_xcalloc(lab->n_zones + 1, 1);
+	sel->regions = zf_xcalloc(lab->n_regions + 1, 1);
+	rc = resolve_words(r, w, n);
+	if (rc < 0) {
+		zf_selection_free(sel);
+		return rc;
+	}
+	sel->n_selected_hosts = 0;
+	for (size_t i = 0; i < lab->n_hosts; i++)
+		sel->n_selected_hosts += sel->hosts[i];
+	return 0;
+}
+
+/* How much "pick" takes: a count, or a percentage of what matched. */
+struct pick_size {
+	int percent;
+	double value;
+};
+
+/* "N" (>= 1) or "P%" (0 < P <= 100) into *P. */
+static int parse_pick_size(struct resolver *r, const char *word,
+			   struct pick_size *p)
+{
+	size_t len = strlen(word), body;
+	char *end = NULL;
+
+	p->percent = len > 1 && word[len - 1] == '%';
+	body = len - (size_t)p->percent;
+	if (body > 0 && strspn(word, p->percent ? "0123456789." :
+				     "0123456789") == body)
+		p->value = strtod(word, &end);
+	if (!end || end != word + body)
+		return r_err(r, "expected a count like 2 or a percentage like "
+			     "50%% after 'pick', got '%s'", word);
+	if (p->percent && !(p->value > 0 && p->value <= 100))
+		return r_err(r, "pick %s: the percentage must be more than 0%% "
+			     "and at most 100%%", word);
+	if (!p->percent && p->value < 1)
+		return r_err(r, "pick %s: pick at least 1", word);
+	return 0;
+}
+
+/* The N words W joined by single spaces into BUF (for messages and the
+ * PRNG, so spacing does not change what is picked). */
+static void join_words(char **w, size_t n, char *buf, size_t len)
+{
+	size_t pos = 0;
+
+	buf[0] = '\0';
+	for (size_t i = 0; i < n && pos < len; i++) {
+		int k = snprintf(buf + pos, len - pos, "%s%s", i ? " " : "",
+				 w[i]);
+
+		if (k < 0)
+			break;
+		pos += (size_t)k;
+	}
+}
+
+/* splitmix64: a small, well-mixed PRNG; the same seed, the same stream. */
+static uint64_t next_random(uint64_t *state)
+{
+	uint64_t z = (*state += 0x9e3779b97f4a7c15ull);
+
+	z = (z ^ (z >> 30)) * 0xbf58476d1ce4e5b9ull;
+	z = (z ^ (z >> 27)) * 0x94d049bb133111ebull;
+	return z ^ (z >> 31);
+}
+
+/* Uniform in [0, BOUND), BOUND > 0, without modulo bias. */
+static uint64_t random_below(uint64_t *state, uint64_t bound)
+{
+	uint64_t limit = UINT64_MAX - UINT64_MAX % bound, x;
+
+	do
+		x = next_random(state);
+	while (x >= limit);
+	return x % bound;
+}
+
+/* FNV-1a of S mixed with SEED: the PRNG's starting state. */
+static uint64_t pick_state(unsigned long long seed, const char *s)
+{
+	uint64_t h = 0xcbf29ce484222325ull;
+
+	for (; *s; s++)
+		h = (h ^ (unsigned char)*s) * 0x100000001b3ull;
+	return h ^ (uint64_t)seed;
+}
+
+/* Keep K of the M candidates of R->sel (its services, or else its hosts,
+ * in lab order), chosen by a partial Fisher-Yates shuffle from STATE: the
+ * first K of one permutation, so a smaller pick is a subset of a larger
+ * one. A picked zone, region or lab selection keeps its kind but loses its
+ * gear flags: only the picked hosts remain. */
+static void keep_picked(struct resolver *r, size_t k, size_t m,
+			uint64_t state)
+{
+	struct zf_selection *sel = r->sel;
+	const struct zf_lab *lab = r->lab;
+	size_t *idx = zf_xcalloc(m, sizeof(*idx)), c = 0;
+	unsigned char *keep = zf_xcalloc(m, 1);
+
+	for (size_t i = 0; i < m; i++)
+		idx[i] = i;
+	for (size_t i = 0; i < k; i++) {
+		size_t j = i + (size_t)random_below(&state, m - i), t = idx[i];
+
+		idx[i] = idx[j];
+		idx[j] = t;
+		keep[idx[i]] = 1;
+	}
+	if (sel->kind == ZF_SEL_SERVICE) {
+		memset(sel->hosts, 0, lab->n_hosts);
+		for (size_t i = 0; i < m; i++) {
+			if (!keep[i])
+				continue;
+			sel->services[c++] = sel->services[i];
+			sel->hosts[sel->services[i].host] = 1;
+		}
+		sel->n_services = c;
+	}
+	for (size_t h = 0; sel->kind != ZF_SEL_SERVICE && h < lab->n_hosts; h++)
+		if (sel->hosts[h])
+			sel->hosts[h] = keep[c++];
+	memset(sel->zones, 0, lab->n_zones);
+	memset(sel->regions, 0, lab->n_regions);
+	free(keep);
+	free(idx);
+}
+
+/* "pick N of SELECTOR" / "pick P% of SELECTOR" (the N words W). */
+static int resolve_pick(struct resolver *r, char **w, size_t n,
+			unsigned long long seed)
+{
+	char text[SEL_TEXT_MAX + 1], inner[SEL_TEXT_MAX + 1];
+	struct zf_selection *sel = r->sel;
+	struct pick_size size = { 0, 0 };
+	size_t m, k;
+	int rc;
+
+	if (n < PICK_WORDS + 1 || strcmp(w[2], "of") != 0)
+		return r_err(r, "expected 'pick N of SELECTOR' or 'pick P%% of "
+			     "SELECTOR'");
+	rc = parse_pick_size(r, w[1], &size);
+	if (rc == 0)
+		rc = resolve_plain(r, w + PICK_WORDS, n - PICK_WORDS);
+	if (rc < 0)
+		return rc;
+	m = sel->kind == ZF_SEL_SERVICE ? sel->n_services :
+					 sel->n_selected_hosts;
+	join_words(w, n, text, sizeof(text));
+	if (!size.percent && size.value > (double)m) {
+		rc = r_err(r, "%s: only %zu %s%s match%s", text, m,
+			   sel->kind == ZF_SEL_SERVICE ? "service" : "host",
+			   m == 1 ? "" : "s", m == 1 ? "es" : "");
+		zf_selection_free(sel);
+		return rc;
+	}
+	k = size.percent ? (size_t)ceil(size.value * (double)m / 100.0 - 1e-9) :
+			   (size_t)size.value;
+	k = k < 1 ? 1 : k > m ? m : k;
+	join_words(w + PICK_WORDS, n - PICK_WORDS, inner, sizeof(inner));
+	keep_picked(r, k, m, pick_state(seed, inner));
+	sel->n_selected_hosts = 0;
+	for (size_t i = 0; i < r->lab->n_hosts; i++)
+		sel->n_selected_hosts += sel->hosts[i];
+	return 0;
+}
+
+int zf_selector_resolve_seeded(const struct zf_lab *lab, const char *text,
+			       unsigned long long seed, struct zf_selection *out,
+			       char *err, size_t errlen)
 {
 	struct zf_selection sel = { 0 };
 	struct resolver r = { lab, &sel, err, errlen };
-	char buf[SEL_TEXT_MAX + 1], *words[SEL_WORDS_MAX];
+	char buf[SEL_TEXT_MAX + 1], *words[SEL_WORDS_MAX + PICK_WORDS];
 	size_t n;
 	int rc;
 
@@ -298,16 +491,17 @@ int zf_selector_resolve(const struct zf_lab *lab, const char *text,
 	rc = split_words(&r, buf, words, &n);
 	if (rc < 0)
 		return rc;
-	sel.hosts = zf_xcalloc(lab->n_hosts + 1, 1);
-	sel.zones = zf_xcalloc(lab->n_zones + 1, 1);
-	sel.regions = zf_xcalloc(lab->n_regions + 1, 1);
-	rc = resolve_words(&r, words, n);
-	if (rc < 0) {
-		zf_selection_free(&sel);
-		return rc;
-	}
-	for (size_t i = 0; i < lab->n_hosts; i++)
-		sel.n_selected_hosts += sel.hosts[i];
-	*out = sel;
-	return 0;
+	if (strcmp(words[0], "pick") == 0)
+		rc = resolve_pick(&r, words, n, seed);
+	else
+		rc = resolve_plain(&r, words, n);
+	if (rc == 0)
+		*out = sel;
+	return rc;
+}
+
+int zf_selector_resolve(const struct zf_lab *lab, const char *text,
+			struct zf_selection *out, char *err, size_t errlen)
+{
+	return zf_selector_resolve_seeded(lab, text, 0, out, err, errlen);
 }

@@ -47,7 +47,9 @@ int zf_selector_resolve(const struct zf_lab *lab, const char *text,
  * N hosts (at least one for a percentage; services for a service selector)
  * chosen from what SELECTOR matches, by a PRNG seeded with SEED and the
  * text, so a seed always picks the same ones. zf_selector_resolve treats
- * "pick" with seed 0. */
+ * "pick" with seed 0. A pick keeps the selection's kind but only the picked
+ * hosts (services for a service selector); a picked zone, region or lab
+ * has no zone or region flags, so the fault does not touch the gear. */
 int zf_selector_resolve_seeded(const struct zf_lab *lab, const char *text,
 			       unsigned long long seed, struct zf_selection *out,
 			       char *err, size_t errlen);
