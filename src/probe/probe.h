@@ -89,6 +89,13 @@ int zf_probe_start(const struct zf_probe_spec *spec, uint64_t t0_ns,
  * (they complete or time out), then join the thread. */
 void zf_probe_stop(struct zf_probe *p);
 
+/* The same, waiting at most GRACE_NS after the stop instead of the
+ * timeout: requests not finished by then end as timeouts (latency up to
+ * that moment). zf_probe_stop(p) is zf_probe_stop_within(p, timeout).
+ * For drivers that measure throughput and do not want to wait for a
+ * backlog (bench/probe_drv). */
+void zf_probe_stop_within(struct zf_probe *p, uint64_t grace_ns);
+
 /* After stop: every request, in planned order; and the merged histogram
  * of the latencies of successful requests. */
 const struct zf_req *zf_probe_records(const struct zf_probe *p, size_t *n);

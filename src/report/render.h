@@ -10,6 +10,10 @@
  * outages, impact/recovery, latency, each expectation with its measured
  * value, and where the reports are. COLOR enables ANSI colours. */
 void zf_render_terminal(json_t *run, FILE *out, int color);
+/* The same, ending with a line naming DIR, where the reports were written
+ * (NULL: no such line). */
+void zf_render_terminal_dir(json_t *run, const char *dir, FILE *out,
+			    int color);
 
 /* report.md: the incident-style timeline table (time, event, scope,
  * affected, cause, action), then impact and verdicts. */
@@ -28,5 +32,12 @@ int zf_report_write_dir(json_t *run, const char *dir, char *err, size_t errlen);
 
 /* Load DIR/run.json (capped at 256 MiB); 0 or negative errno with ERR. */
 int zf_report_load(const char *dir, json_t **run, char *err, size_t errlen);
+
+/* Parse a run record from BUF (LEN bytes) and check it is one: a JSON
+ * object with "zonefall_run": 1. 0 and a new reference in *RUN, or -EINVAL
+ * with ERR ("line L, column C: what"). Nothing else of the record is
+ * checked: renderers treat missing or odd keys as absent. */
+int zf_report_parse(const char *buf, size_t len, json_t **run, char *err,
+		    size_t errlen);
 
 #endif

@@ -1,0 +1,105 @@
+/* probe_spec.c - checking a probe spec and keeping the probe's own copy,
+ * with the defaults of probe.h filled in. */
+#include <errno.h>
+#include <math.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/socket.h>
+
+#include "probe/probe_int.h"
+#include "util/log.h"
+#include "util/mem.h"
+#include "util/timeutil.h"
+
+#define MAX_RATE 1e7            /* one request per 100 ns */
+#define MAX_TIMEOUT (3600 * ZF_NS_PER_S)
+
+static int check_common(const struct zf_probe_spec *s, const char *name,
+			char *err, size_t errlen)
+{
+	if (s->kind != ZF_PROBE_HTTP && s->kind != ZF_PROBE_TCP &&
+	    s->kind != ZF_PROBE_EXEC) {
+		zf_fmt(err, errlen, "probe %s: unknown kind %d", name, (int)s->kind);
+		return -EINVAL;
+	}
+	if (!isfinite(s->rate) || s->rate <= 0 || s->rate > MAX_RATE) {
+		zf_fmt(err, errlen, "probe %s: rate must be > 0 and <= %.0f "
+		       "per second", name, MAX_RATE);
+		return -EINVAL;
+	}
+	if (s->timeout_ns > MAX_TIMEOUT) {
+		zf_fmt(err, errlen, "probe %s: timeout longer than an hour", name);
+		return -EINVAL;
+	}
+	if (s->connections < 0 || s->connections > ZF_PROBE_MAX_INFLIGHT) {
+		zf_fmt(err, errlen, "probe %s: connections must be 0..%d", name,
+		       ZF_PROBE_MAX_INFLIGHT);
+		return -EINVAL;
+	}
+	return 0;
+}
+
+static int check_kind(const struct zf_probe_spec *s, const char *name,
+		      char *err, size_t errlen)
+{
+	if (s->kind == ZF_PROBE_EXEC) {
+		if (s->exec)
+			return 0;
+		zf_fmt(err, errlen, "probe %s: exec probe without a command",
+		       name);
+		return -EINVAL;
+	}
+	if (!s->resolve_failed &&
+	    (s->addr.sin_family != AF_INET || s->addr.sin_port == 0)) {
+		zf_fmt(err, errlen, "probe %s: no IPv4 address and port to "
+		       "connect to", name);
+		return -EINVAL;
+	}
+	if (s->kind == ZF_PROBE_HTTP && s->expect_status &&
+	    (s->expect_status < 100 || s->expect_status > 999)) {
+		zf_fmt(err, errlen, "probe %s: expected status %d is not "
+		       "100..999", name, s->expect_status);
+		return -EINVAL;
+	}
+	return 0;
+}
+
+int zf_probe_spec_copy(const struct zf_probe_spec *spec,
+		       struct zf_probe_spec *out, char *err, size_t errlen)
+{
+	char name[sizeof(spec->name)];
+	int rc;
+
+	memcpy(name, spec->name, sizeof(name));
+	name[sizeof(name) - 1] = '\0';
+	rc = check_common(spec, name, err, errlen);
+	if (rc == 0)
+		rc = check_kind(spec, name, err, errlen);
+	if (rc < 0)
+		return rc;
+	*out = *spec;
+	out->name[sizeof(out->name) - 1] = '\0';
+	out->method[sizeof(out->method) - 1] = '\0';
+	out->host_header[sizeof(out->host_header) - 1] = '\0';
+	out->path[sizeof(out->path) - 1] = '\0';
+	if (!out->timeout_ns)
+		out->timeout_ns = ZF_NS_PER_S;
+	if (!out->method[0])
+		memcpy(out->method, "GET", 4);
+	if (!out->path[0])
+		memcpy(out->path, "/", 2);
+	if (!out->expect_status)
+		out->expect_status = 200;
+	out->body = spec->body ? zf_xstrdup(spec->body) : NULL;
+	out->send = spec->send ? zf_xstrdup(spec->send) : NULL;
+	out->expect = spec->expect ? zf_xstrdup(spec->expect) : NULL;
+	return 0;
+}
+
+void zf_probe_spec_fini(struct zf_probe_spec *s)
+{
+	free(s->body);
+	free(s->send);
+	free(s->expect);
+	s->body = s->send = s->expect = NULL;
+}
