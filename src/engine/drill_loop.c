@@ -95,10 +95,11 @@ static void do_apply(struct drill *d, size_t step)
 	drill_say(d, "step %zu: %s %s%s%s (%s, %.1f ms late, applied in %.1f ms)", step + 1,
 		  st->action, st->target, *st->args ? " " : "", st->args, e->id,
 		  (double)(start - e->planned_ns) / 1e6, (double)e->apply_ns / 1e6);
-	sync_ended(d, drill_now(d));
 	/* one-shot faults (kill, power-on) are done when applied */
 	if (!zf_fault_kind_find(st->action)->revert)
 		snprintf(e->status, sizeof(e->status), "done");
+	/* what this step ended (power-on ends power-off) ended when it began */
+	sync_ended(d, start);
 }
 
 static void revert_event(struct drill *d, struct zf_run_event *e)
