@@ -43,6 +43,7 @@ demo: deps build
 
 bench: build
 	./bench/lab-scale $(BUILD)/zonefall
+	./bench/probe-vs-wrk $(BUILD)
 
 clean:
 	rm -rf $(BUILD) build-asan build-fuzz
