@@ -17,7 +17,7 @@ latest_run() { ls -d "$WORK"/runs/*-"$1"* | tail -n1; }
 {
   echo "scenario: timing"; echo "class: software"
   echo "probes: { web: { http: { url: 'http://srv.lab/' }, from: user1, rate: 50 } }"
-  echo "warmup: 1s"; echo "cooldown: 500ms"; echo "steps:"
+  echo "warmup: 2s"; echo "cooldown: 500ms"; echo "steps:"
   for i in $(seq 0 9); do
     t=$(( i * 300 ))
     if (( i % 2 == 0 )); then a=pause; else a=resume; fi
