@@ -2,12 +2,25 @@
  * machine back in order from the journals and inventories. */
 #include "cli/cli.h"
 #include "fault/fault.h"
+#include "lab/emu.h"
 #include "lab/lab.h"
 #include "util/log.h"
 #include "util/mem.h"
 
 #include <errno.h>
 #include <string.h>
+
+static void say_reverted(const char *name, size_t n, int restarted, int json)
+{
+	if (json)
+		printf("{\"lab\":\"%s\",\"action\":\"reverted\",\"faults\":%zu,"
+		       "\"linkem_restarted\":%s}\n", name, n, restarted ? "true" : "false");
+	else if (n || restarted)
+		printf("lab %s: %zu fault%s reverted%s\n", name, n, n == 1 ? "" : "s",
+		       restarted ? "; link emulator restarted" : "");
+	else
+		printf("lab %s: nothing to recover\n", name);
+}
 
 /* A lab that was fully up keeps running with its faults reverted; one that
  * was half built or half torn down is torn down. Under the lab's lock, so a
@@ -17,22 +30,19 @@ static int recover_locked(const char *name, int json)
 	struct zf_labrt *rt;
 	char phase[32] = "", err[1024];
 	size_t n = 0;
-	int rc;
+	int rc, restarted = 0;
 
 	zf_labrt_phase(name, phase, sizeof(phase));
 	if (!strcmp(phase, "up") && zf_labrt_open(name, &rt, err, sizeof(err)) == 0) {
 		rc = zf_fault_revert_locked(rt, NULL, &n, err, sizeof(err));
+		if (rc == 0)
+			rc = zf_emu_restore(rt, &restarted, err, sizeof(err));
 		zf_labrt_close(rt);
 		if (rc < 0) {
 			zf_error("lab %s: %s", name, err);
 			return rc;
 		}
-		if (json)
-			printf("{\"lab\":\"%s\",\"action\":\"reverted\",\"faults\":%zu}\n", name, n);
-		else if (n)
-			printf("lab %s: %zu fault%s reverted\n", name, n, n == 1 ? "" : "s");
-		else
-			printf("lab %s: nothing to recover\n", name);
+		say_reverted(name, n, restarted, json);
 		return 0;
 	}
 	rc = zf_lab_down_locked(name, 0, err, sizeof(err));

@@ -2,6 +2,7 @@
 #include "cli/cli.h"
 #include "fault/fault.h"
 #include "util/log.h"
+#include "util/timeutil.h"
 
 #include <errno.h>
 
@@ -10,6 +11,7 @@ static int run(struct zf_cli *cli, int argc, char **argv)
 	struct zf_labrt *rt;
 	char err[1024];
 	size_t n = 0;
+	uint64_t t0;
 	int rc;
 
 	if (argc > 2)
@@ -21,14 +23,17 @@ static int run(struct zf_cli *cli, int argc, char **argv)
 		zf_error("%s", err);
 		return zf_cli_exit(rc);
 	}
+	t0 = zf_now_ns();
 	rc = zf_fault_revert(rt, argc > 1 ? argv[1] : NULL, &n, err, sizeof(err));
+	double ms = (double)(zf_now_ns() - t0) / 1e6;
 	if (rc < 0)
 		zf_error("%s", err);
 	else if (cli->json)
-		printf("{\"lab\":\"%s\",\"reverted\":%zu}\n", rt->lab->name, n);
+		printf("{\"lab\":\"%s\",\"reverted\":%zu,\"revert_ms\":%.3f}\n",
+		       rt->lab->name, n, ms);
 	else
-		printf("%zu fault%s reverted and verified in lab %s\n", n, n == 1 ? "" : "s",
-		       rt->lab->name);
+		printf("%zu fault%s reverted and verified in lab %s (%.1f ms)\n", n,
+		       n == 1 ? "" : "s", rt->lab->name, ms);
 	zf_labrt_close(rt);
 	return zf_cli_exit(rc);
 }

@@ -1,6 +1,7 @@
 /* status.c - `zonefall status [LAB]`: one JSON model, rendered as text or
  * printed as is. */
 #include "cli/cli.h"
+#include "lab/emu.h"
 #include "fault/fault.h"
 #include "lab/host.h"
 #include "lab/labrt.h"
@@ -79,6 +80,19 @@ static json_t *faults_json(const struct zf_labrt *rt)
 	return arr;
 }
 
+/* The link emulator's own figures (docs/linkem.md), or null when it does
+ * not run. */
+static json_t *links_json(const struct zf_labrt *rt)
+{
+	char *text = NULL;
+	json_t *o = NULL;
+
+	if (zf_emu_stats(rt, &text) == 0)
+		o = json_loads(text, 0, NULL);
+	free(text);
+	return o ? o : json_null();
+}
+
 static json_t *lab_json(const char *name)
 {
 	struct zf_labrt *rt;
@@ -92,10 +106,11 @@ static json_t *lab_json(const char *name)
 	for (size_t h = 0; h < rt->lab->n_hosts; h++)
 		json_array_append_new(hosts, host_json(rt, h));
 	zf_ip_format(rt->plan.block, block, sizeof(block));
-	o = json_pack("{s:s,s:s,s:s,s:s,s:i,s:i,s:i,s:o,s:o}", "name", name, "phase", phase,
-		      "domain", rt->lab->domain, "block", block, "block_len", rt->plan.block_len,
-		      "regions", (int)rt->lab->n_regions, "zones", (int)rt->lab->n_zones,
-		      "hosts", hosts, "faults", faults_json(rt));
+	o = json_pack("{s:s,s:s,s:s,s:s,s:i,s:i,s:i,s:o,s:o,s:o}", "name", name,
+		      "phase", phase, "domain", rt->lab->domain, "block", block,
+		      "block_len", rt->plan.block_len, "regions", (int)rt->lab->n_regions,
+		      "zones", (int)rt->lab->n_zones, "hosts", hosts, "faults",
+		      faults_json(rt), "linkem", links_json(rt));
 	zf_labrt_close(rt);
 	return o;
 }
@@ -117,6 +132,27 @@ static void print_services(json_t *svcs)
 		if (pid)
 			putchar(')');
 	}
+}
+
+static double ms_of(json_t *o, const char *obj, const char *key)
+{
+	return (double)json_integer_value(json_object_get(json_object_get(o, obj), key)) / 1e6;
+}
+
+/* One line per emulated link: what was asked and what was delivered. */
+static void print_links(json_t *em)
+{
+	json_t *l;
+	size_t i;
+
+	json_array_foreach(json_object_get(em, "links"), i, l)
+		printf("  link %-28s %7lld packets, %lld dropped; delay asked %.3f ms, "
+		       "added p50 %.3f p99 %.3f ms\n",
+		       json_string_value(json_object_get(l, "name")),
+		       (long long)json_integer_value(json_object_get(l, "packets")),
+		       (long long)json_integer_value(json_object_get(l, "dropped")),
+		       json_number_value(json_object_get(l, "delay_target_ns_mean")) / 1e6,
+		       ms_of(l, "delay_added", "p50_ns"), ms_of(l, "delay_added", "p99_ns"));
 }
 
 static void print_lab(json_t *lab)
@@ -150,6 +186,7 @@ static void print_lab(json_t *lab)
 		       json_string_value(json_object_get(f, "fault")),
 		       json_string_value(json_object_get(f, "target")),
 		       json_string_value(json_object_get(f, "args")));
+	print_links(json_object_get(lab, "linkem"));
 }
 
 static int run(struct zf_cli *cli, int argc, char **argv)

@@ -12,7 +12,17 @@
 
 static const struct zf_fault_kind *const kinds[] = {
 	&zf_fault_power_off, &zf_fault_power_on, &zf_fault_kill,
-	&zf_fault_restart, &zf_fault_pause, &zf_fault_resume, NULL,
+	&zf_fault_restart, &zf_fault_pause, &zf_fault_resume,
+	&zf_fault_delay, &zf_fault_loss, &zf_fault_reorder, &zf_fault_corrupt,
+	&zf_fault_duplicate, &zf_fault_bandwidth,
+	&zf_fault_partition,
+	&zf_fault_isolate,
+	&zf_fault_block,
+	&zf_fault_route_withdraw,
+	&zf_fault_route_restore,
+	&zf_fault_link_down,
+	&zf_fault_link_up,
+	NULL,
 };
 
 const struct zf_fault_kind *const *zf_fault_kinds(void) { return kinds; }
@@ -39,8 +49,67 @@ int zf_fctx_topo(struct zf_fctx *c)
 
 static void fctx_done(struct zf_fctx *c)
 {
+	zf_fctx_gear_close(c);
 	if (c->topo_open)
 		zf_topo_close(c->rt, &c->topo);
+}
+
+static void fault_free(struct zf_fault *f)
+{
+	zf_selection_free(&f->sel);
+	zf_selection_free(&f->sel2);
+}
+
+/* Copy [S, E) without surrounding blanks into BUF. */
+static int copy_trim(char *buf, size_t len, const char *s, const char *e)
+{
+	while (s < e && (*s == ' ' || *s == '\t'))
+		s++;
+	while (e > s && (e[-1] == ' ' || e[-1] == '\t'))
+		e--;
+	return zf_fmt(buf, len, "%.*s", (int)(e - s), s);
+}
+
+int zf_fault_split(const char *target, const char *sep, char *a, size_t alen,
+		   char *b, size_t blen, char *err, size_t errlen)
+{
+	const char *p = strstr(target, sep);
+	size_t n = strlen(sep);
+
+	if (!p || strstr(p + n, sep)) {
+		snprintf(err, errlen, "expected two selectors separated by '%s', like "
+			 "'zone r1/a %s zone r1/b'", sep, sep);
+		return -EINVAL;
+	}
+	if (copy_trim(a, alen, target, p) || copy_trim(b, blen, p + n, p + strlen(p)))
+		return -ENAMETOOLONG;
+	if (!*a || !*b) {
+		snprintf(err, errlen, "a selector is missing %s '%s'", *a ? "after" : "before",
+			 sep);
+		return -EINVAL;
+	}
+	return 0;
+}
+
+/* Resolve F->target into F->sel (and F->sel2 for a two-sided kind). */
+static int resolve_target(struct zf_fctx *c, struct zf_fault *f, char *err,
+			  size_t errlen)
+{
+	char a[ZF_FAULT_TEXT_MAX], b[ZF_FAULT_TEXT_MAX];
+	int rc;
+
+	if (!f->kind->sep)
+		return zf_selector_resolve_seeded(c->rt->lab, f->target, f->seed, &f->sel,
+						  err, errlen);
+	rc = zf_fault_split(f->target, f->kind->sep, a, sizeof(a), b, sizeof(b), err,
+			    errlen);
+	if (rc == 0)
+		rc = zf_selector_resolve_seeded(c->rt->lab, a, f->seed, &f->sel, err,
+						errlen);
+	if (rc == 0)
+		rc = zf_selector_resolve_seeded(c->rt->lab, b, f->seed, &f->sel2, err,
+						errlen);
+	return rc;
 }
 
 static void kind_list(char *buf, size_t len)
@@ -53,7 +122,8 @@ static void kind_list(char *buf, size_t len)
 					 kinds[i]->name);
 }
 
-/* Fill F from its text form; -EINVAL with ERR set. */
+/* Fill F from its text form; -EINVAL with ERR set (and F holds nothing
+ * to free). */
 static int fault_build(struct zf_fctx *c, const char *kind, const char *target,
 		       const char *args, unsigned long long seed, struct zf_fault *f,
 		       char *err, size_t errlen)
@@ -75,12 +145,14 @@ static int fault_build(struct zf_fctx *c, const char *kind, const char *target,
 		return -EINVAL;
 	}
 	f->seed = seed;
-	rc = zf_selector_resolve_seeded(c->rt->lab, target, seed, &f->sel, err, errlen);
+	rc = resolve_target(c, f, err, errlen);
+	if (rc == 0 && f->kind->check) {
+		rc = f->kind->check(c, f);
+		if (rc < 0)
+			snprintf(err, errlen, "%s %s: %s", kind, target, c->err);
+	}
 	if (rc < 0)
-		return rc;
-	rc = f->kind->check ? f->kind->check(c, f) : 0;
-	if (rc < 0)
-		snprintf(err, errlen, "%s %s: %s", kind, target, c->err);
+		fault_free(f);
 	return rc;
 }
 
@@ -109,6 +181,17 @@ static int covers(const struct zf_labrt *rt, const struct zf_selection *a,
 	return 1;
 }
 
+/* Does F (a one-shot like power-on) end the active fault OLD? */
+static int ends(const struct zf_labrt *rt, const struct zf_fault *f,
+		const struct zf_fault *old)
+{
+	if (f->args[0] && strcmp(f->args, old->args))
+		return 0;
+	if (!covers(rt, &f->sel, &old->sel))
+		return 0;
+	return !old->sel2.hosts || (f->sel2.hosts && covers(rt, &f->sel2, &old->sel2));
+}
+
 /* F (e.g. power-on) just took effect: close the faults it ends. */
 static void end_covered(struct zf_fctx *c, const struct zf_fault *f)
 {
@@ -124,10 +207,10 @@ static void end_covered(struct zf_fctx *c, const struct zf_fault *f)
 		    fault_build(c, v[i].kind, v[i].target, v[i].args, v[i].seed, &old, e2,
 				sizeof(e2)) < 0)
 			continue;
-		if (covers(c->rt, &f->sel, &old.sel))
+		if (ends(c->rt, f, &old))
 			zf_journal_append(c->rt, v[i].id, "reverted", v[i].kind, v[i].target,
 					  f->id);
-		zf_selection_free(&old.sel);
+		fault_free(&old);
 	}
 	free(v);
 }
@@ -162,7 +245,9 @@ static int inject_locked(struct zf_labrt *rt, const char *kind, const char *targ
 	rc = apply_verified(&c, &f);
 	if (rc < 0) {
 		snprintf(err, errlen, "%s %s: %s", kind, target, c.err);
-		if (f.kind->revert)
+		/* -EALREADY: apply changed nothing, and a revert would undo
+		 * the fault that got there first. */
+		if (f.kind->revert && rc != -EALREADY)
 			f.kind->revert(&c, &f);
 		zf_journal_append(rt, f.id, "failed", kind, f.target, f.args);
 		goto out;
@@ -172,7 +257,7 @@ static int inject_locked(struct zf_labrt *rt, const char *kind, const char *targ
 	end_covered(&c, &f);
 	snprintf(id, idlen, "%s", f.id);
 out:
-	zf_selection_free(&f.sel);
+	fault_free(&f);
 	fctx_done(&c);
 	return rc;
 }
@@ -196,7 +281,7 @@ static int revert_one(struct zf_fctx *c, const struct zf_fault_info *info,
 	else
 		snprintf(err, errlen, "reverting %s (%s %s): %s", f.id, info->kind,
 			 info->target, c->err);
-	zf_selection_free(&f.sel);
+	fault_free(&f);
 	return rc;
 }
 
@@ -263,7 +348,7 @@ int zf_fault_check(struct zf_labrt *rt, const char *kind, const char *target,
 	struct zf_fault f;
 	int rc = fault_build(&c, kind, target, args, seed, &f, err, errlen);
 
-	zf_selection_free(&f.sel);
+	fault_free(&f);
 	fctx_done(&c);
 	return rc;
 }

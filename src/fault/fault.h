@@ -23,8 +23,14 @@ struct zf_fault {
 	char target[ZF_FAULT_TEXT_MAX];   /* the selector as written */
 	char args[ZF_FAULT_TEXT_MAX];     /* extra words, e.g. a signal name */
 	unsigned long long seed;          /* for "pick" in TARGET */
-	struct zf_selection sel;          /* TARGET resolved against the lab */
+	struct zf_selection sel;          /* TARGET resolved against the lab
+					     (its first side for two-sided
+					     kinds: "A" of "A | B") */
+	struct zf_selection sel2;         /* two-sided kinds: the second side;
+					     all zero otherwise */
 };
+
+struct zf_fgear;
 
 /* What a fault implementation gets: the lab, its namespaces (opened on
  * first use) and a place for the message of an error it returns. */
@@ -32,22 +38,47 @@ struct zf_fctx {
 	struct zf_labrt *rt;
 	struct zf_topo topo;
 	int topo_open;
+	struct zf_fgear *gear;   /* gear namespaces opened one by one */
 	char err[512];
 };
 
-/* Open the lab's namespaces into C->topo if not yet done. */
+/* Open the lab's namespaces into C->topo if not yet done (every one,
+ * hosts included: the cost grows with the lab). */
 int zf_fctx_topo(struct zf_fctx *c);
+
+/* The fd of gear namespace G/INDEX (enum zf_gear), opened on first use
+ * and kept until the context ends (net_gear.c). Returns the fd, or a
+ * negative errno with c->err set. */
+int zf_fctx_gear(struct zf_fctx *c, int g, size_t index);
+
+/* Run nftables CMDS (one transaction) in gear G/INDEX through a
+ * libnftables context kept for the life of C. If OUT is not NULL it gets
+ * the malloc'd output. 0, or a negative errno with c->err set. */
+int zf_fctx_nft(struct zf_fctx *c, int g, size_t index, const char *cmds,
+		char **out);
+
+/* Release what zf_fctx_gear/zf_fctx_nft opened (fault.c calls it). */
+void zf_fctx_gear_close(struct zf_fctx *c);
 
 struct zf_fault_kind {
 	const char *name;       /* "power-off" */
 	const char *usage;      /* "power-off TARGET" */
 	const char *summary;    /* one line for `inject --help` */
 	const char *ends;       /* applying this ends active faults of that kind
-				   whose targets it covers ("power-on" ends
-				   "power-off"); NULL otherwise */
+				   whose targets it covers and whose ARGS are
+				   the same or this one's are empty
+				   ("power-on" ends "power-off"); NULL
+				   otherwise */
+	const char *sep;        /* two-sided kinds: the word between the two
+				   selectors of TARGET ("|" for "A | B", "->"
+				   for "A -> B"), resolved into sel and sel2;
+				   NULL for one selector */
 	/* Check ARGS and the resolved selection before anything is journaled;
 	 * -EINVAL with c->err set when the fault cannot act on them. */
 	int (*check)(struct zf_fctx *c, const struct zf_fault *f);
+	/* -EALREADY when the target was found already in the faulted state
+	 * (another fault's work) and nothing was changed: the engine then
+	 * records the fault as failed without reverting it. */
 	int (*apply)(struct zf_fctx *c, const struct zf_fault *f);
 	/* NULL for one-shot faults (kill, restart): nothing to undo. */
 	int (*revert)(struct zf_fctx *c, const struct zf_fault *f);
@@ -59,6 +90,13 @@ struct zf_fault_kind {
 const struct zf_fault_kind *zf_fault_kind_find(const char *name);
 /* NULL-terminated list of every kind, in help order. */
 const struct zf_fault_kind *const *zf_fault_kinds(void);
+
+/* Split the TARGET of a two-sided kind at SEP ("zone a | zone b") into its
+ * two selectors, trimmed, into A and B. -EINVAL with ERR set when SEP is
+ * missing, appears twice or leaves a side empty; -ENAMETOOLONG if a side
+ * does not fit. */
+int zf_fault_split(const char *target, const char *sep, char *a, size_t alen,
+		   char *b, size_t blen, char *err, size_t errlen);
 
 /* Inject KIND on TARGET of the lab: resolve, check, journal, apply, verify.
  * On success the new fault's id is copied to ID. On failure after apply

@@ -10,5 +10,18 @@ extern const struct zf_fault_kind zf_fault_kill;        /* process.c */
 extern const struct zf_fault_kind zf_fault_restart;
 extern const struct zf_fault_kind zf_fault_pause;
 extern const struct zf_fault_kind zf_fault_resume;
+extern const struct zf_fault_kind zf_fault_delay;       /* link.c */
+extern const struct zf_fault_kind zf_fault_loss;
+extern const struct zf_fault_kind zf_fault_reorder;
+extern const struct zf_fault_kind zf_fault_corrupt;
+extern const struct zf_fault_kind zf_fault_duplicate;
+extern const struct zf_fault_kind zf_fault_bandwidth;
+extern const struct zf_fault_kind zf_fault_partition;   /* net_filter.c */
+extern const struct zf_fault_kind zf_fault_isolate;
+extern const struct zf_fault_kind zf_fault_block;
+extern const struct zf_fault_kind zf_fault_route_withdraw; /* net_route.c */
+extern const struct zf_fault_kind zf_fault_route_restore;
+extern const struct zf_fault_kind zf_fault_link_down;   /* net_link.c */
+extern const struct zf_fault_kind zf_fault_link_up;
 
 #endif

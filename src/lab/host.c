@@ -21,47 +21,10 @@
 const char *zf_host_init_binary(void)
 {
 	static char path[PATH_MAX];
-	const char *env = getenv("ZF_INIT");
-	ssize_t n;
 
-	if (env && *env)
-		return env;
-	if (path[0])
-		return path;
-	n = readlink("/proc/self/exe", path, sizeof(path) - 1);
-	if (n > 0) {
-		path[n] = '\0';
-		char *slash = strrchr(path, '/');
-		if (slash && (size_t)(slash - path) + sizeof("/zonefall-init") < sizeof(path)) {
-			memcpy(slash, "/zonefall-init", sizeof("/zonefall-init"));
-			if (access(path, X_OK) == 0)
-				return path;
-		}
-	}
-	snprintf(path, sizeof(path), "zonefall-init");
+	if (!path[0])
+		zf_helper_binary("ZF_INIT", "zonefall-init", path, sizeof(path));
 	return path;
-}
-
-/* Field 22 of /proc/PID/stat: the start time, to tell a pid from its reuse.
- * 0 when the process is gone or a zombie (dead, but not yet reaped by
- * whoever adopted it). */
-static unsigned long long proc_starttime(pid_t pid)
-{
-	char path[64], *buf = NULL, *p;
-	unsigned long long t = 0;
-
-	snprintf(path, sizeof(path), "/proc/%d/stat", (int)pid);
-	if (zf_read_file(path, 4096, &buf, NULL) < 0)
-		return 0;
-	p = strrchr(buf, ')');
-	if (p && (p[2] == 'Z' || p[2] == 'X'))
-		p = NULL;
-	for (int field = 2; p && field < 22; field++)
-		p = strchr(p + 1, ' ');
-	if (p)
-		t = strtoull(p + 1, NULL, 10);
-	free(buf);
-	return t;
 }
 
 pid_t zf_host_init_pid(const struct zf_labrt *rt, size_t host)
@@ -76,7 +39,7 @@ pid_t zf_host_init_pid(const struct zf_labrt *rt, size_t host)
 	if (sscanf(buf, "%ld %llu", &pid, &start) != 2 || pid <= 0)
 		pid = 0;
 	free(buf);
-	if (pid && proc_starttime((pid_t)pid) != start)
+	if (pid && zf_proc_starttime((pid_t)pid) != start)
 		pid = 0;
 	return (pid_t)pid;
 }
@@ -150,7 +113,7 @@ static int record_pid(const struct zf_labrt *rt, size_t host, pid_t pid)
 	char path[512], line[64];
 
 	zf_labrt_host_dir(rt, host, "init.pid", path, sizeof(path));
-	snprintf(line, sizeof(line), "%d %llu\n", (int)pid, proc_starttime(pid));
+	snprintf(line, sizeof(line), "%d %llu\n", (int)pid, zf_proc_starttime(pid));
 	return zf_put_file(path, line, strlen(line), 0600);
 }
 

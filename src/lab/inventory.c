@@ -23,6 +23,7 @@ static const char *const kind_names[] = {
 	[ZF_INV_NETNS] = "netns",
 	[ZF_INV_NETNS_MOUNT] = "netns-mount",
 	[ZF_INV_CGROUP] = "cgroup",
+	[ZF_INV_DAEMON] = "daemon",
 };
 
 int zf_inv_open(const char *dir, struct zf_inv **out)

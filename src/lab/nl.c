@@ -482,3 +482,198 @@ out:
 	nl->count = 0;
 	return ret;
 }
+
+/* For request builders in other files of src/lab (nl_priv.h). */
+struct nlmsghdr *zf_nl_msg_start(struct zf_nl *nl, uint16_t type, uint16_t flags,
+				 size_t hdrlen, void **hdr)
+{
+	return msg_start(nl, type, flags, hdrlen, hdr);
+}
+
+void zf_nl_msg_end(struct zf_nl *nl, const struct nlmsghdr *nlh)
+{
+	msg_end(nl, nlh);
+}
+
+int zf_nl_socket_open(int netns_fd, struct mnl_socket **out)
+{
+	return open_socket(netns_fd, out);
+}
+
+int zf_nl_route_replace(struct zf_nl *nl, const struct zf_route *r)
+{
+	struct nlmsghdr *nlh;
+	struct rtmsg *rtm;
+	int ret = check_route(r);
+
+	if (ret < 0)
+		return ret;
+	nlh = msg_start(nl, RTM_NEWROUTE, NLM_F_CREATE | NLM_F_REPLACE,
+			sizeof(*rtm), (void **)&rtm);
+	fill_rtmsg(rtm, r, 1);
+	if (r->plen)
+		mnl_attr_put_u32(nlh, RTA_DST, htonl(r->dst));
+	if (r->gw)
+		mnl_attr_put_u32(nlh, RTA_GATEWAY, htonl(r->gw));
+	if (r->ifindex)
+		mnl_attr_put_u32(nlh, RTA_OIF, (uint32_t)r->ifindex);
+	if (r->src)
+		mnl_attr_put_u32(nlh, RTA_PREFSRC, htonl(r->src));
+	msg_end(nl, nlh);
+	return 0;
+}
+
+/* Handler of one answer message of a query; returns 0 to go on, 1 when
+ * the query is complete, or a negative errno. */
+typedef int (*query_fn)(const struct nlmsghdr *nlh, void *data);
+
+/* Handle the messages of one datagram of the answer to query SEQ: 0 to
+ * read more, 1 when complete (NLMSG_DONE, an ACK, or FN said so), or a
+ * negative errno (the kernel's error). Stray messages (other sequence
+ * numbers: late ACKs of an aborted commit) are skipped. */
+static int query_datagram(struct zf_nl *nl, int len, uint32_t seq, query_fn fn,
+			  void *data)
+{
+	const struct nlmsghdr *nlh = (const void *)nl->rbuf;
+	int ret = 0;
+
+	for (; ret == 0 && mnl_nlmsg_ok(nlh, len); nlh = mnl_nlmsg_next(nlh, &len)) {
+		if (nlh->nlmsg_seq != seq || nlh->nlmsg_pid != nl->portid)
+			continue;
+		if (nlh->nlmsg_type == NLMSG_DONE)
+			return 1;
+		if (nlh->nlmsg_type == NLMSG_ERROR) {
+			const struct nlmsgerr *e = mnl_nlmsg_get_payload(nlh);
+			if (mnl_nlmsg_get_payload_len(nlh) < sizeof(*e))
+				return -EPROTO;
+			return e->error < 0 ? e->error : 1;
+		}
+		ret = fn(nlh, data);
+	}
+	return ret;
+}
+
+/* Send the request NLH (built by the caller in NL's buffer, which must
+ * hold nothing queued) and feed the answer to FN. 0 or a negative errno. */
+static int query(struct zf_nl *nl, struct nlmsghdr *nlh, query_fn fn, void *data)
+{
+	uint32_t seq = nl->seq0++;
+	int ret = 0;
+
+	nlh->nlmsg_seq = seq;
+	if (mnl_socket_sendto(nl->sock, nlh, nlh->nlmsg_len) < 0)
+		return -errno;
+	while (ret == 0) {
+		ssize_t n = mnl_socket_recvfrom(nl->sock, nl->rbuf, sizeof(nl->rbuf));
+		if (n < 0) {
+			if (errno != EINTR)
+				ret = errno == EAGAIN ? -ETIMEDOUT : -errno;
+			continue;
+		}
+		ret = query_datagram(nl, (int)n, seq, fn, data);
+	}
+	return ret < 0 ? ret : 0;
+}
+
+struct route_list {
+	struct zf_route_entry *v;
+	size_t n;
+};
+
+static int route_attr(const struct nlattr *a, void *data)
+{
+	const struct nlattr **tb = data;
+	int type = mnl_attr_get_type(a);
+
+	if (type <= RTA_MAX && mnl_attr_get_payload_len(a) >= sizeof(uint32_t))
+		tb[type] = a;
+	return MNL_CB_OK;
+}
+
+static uint32_t attr_ip(const struct nlattr *a)
+{
+	return a ? ntohl(mnl_attr_get_u32(a)) : 0;
+}
+
+/* One RTM_NEWROUTE of the dump into the list, if it is a main-table
+ * route of a type we know. */
+static int on_route(const struct nlmsghdr *nlh, void *data)
+{
+	struct route_list *l = data;
+	const struct rtmsg *rtm = mnl_nlmsg_get_payload(nlh);
+	const struct nlattr *tb[RTA_MAX + 1] = { 0 };
+	struct zf_route_entry *e;
+	uint32_t table;
+
+	if (nlh->nlmsg_type != RTM_NEWROUTE || rtm->rtm_family != AF_INET ||
+	    mnl_attr_parse(nlh, sizeof(*rtm), route_attr, tb) < 0)
+		return 0;
+	table = tb[RTA_TABLE] ? mnl_attr_get_u32(tb[RTA_TABLE]) : rtm->rtm_table;
+	if (table != RT_TABLE_MAIN || (rtm->rtm_type != RTN_UNICAST &&
+	    rtm->rtm_type != RTN_UNREACHABLE && rtm->rtm_type != RTN_BLACKHOLE))
+		return 0;
+	l->v = zf_xrealloc(l->v, (l->n + 1) * sizeof(*l->v));
+	e = &l->v[l->n++];
+	memset(e, 0, sizeof(*e));
+	e->route.type = rtm->rtm_type == RTN_UNICAST ? ZF_ROUTE_UNICAST :
+			rtm->rtm_type == RTN_UNREACHABLE ? ZF_ROUTE_UNREACHABLE :
+			ZF_ROUTE_BLACKHOLE;
+	e->route.dst = attr_ip(tb[RTA_DST]);
+	e->route.plen = rtm->rtm_dst_len;
+	e->route.gw = attr_ip(tb[RTA_GATEWAY]);
+	e->route.src = attr_ip(tb[RTA_PREFSRC]);
+	e->route.ifindex = tb[RTA_OIF] ? (int)mnl_attr_get_u32(tb[RTA_OIF]) : 0;
+	e->protocol = rtm->rtm_protocol;
+	e->scope = rtm->rtm_scope;
+	e->flags = rtm->rtm_flags;
+	return 0;
+}
+
+int zf_nl_route_dump(struct zf_nl *nl, struct zf_route_entry **out, size_t *n)
+{
+	struct route_list l = { 0 };
+	struct nlmsghdr *nlh;
+	struct rtmsg *rtm;
+	int ret;
+
+	if (nl->count)
+		return -EBUSY;
+	nlh = msg_start(nl, RTM_GETROUTE, NLM_F_DUMP, sizeof(*rtm), (void **)&rtm);
+	nlh->nlmsg_flags &= (uint16_t)~NLM_F_ACK;
+	rtm->rtm_family = AF_INET;
+	ret = query(nl, nlh, on_route, &l);
+	if (ret < 0) {
+		free(l.v);
+		return ret;
+	}
+	*out = l.v;
+	*n = l.n;
+	return 0;
+}
+
+static int on_link(const struct nlmsghdr *nlh, void *data)
+{
+	const struct ifinfomsg *ifm = mnl_nlmsg_get_payload(nlh);
+
+	if (nlh->nlmsg_type != RTM_NEWLINK ||
+	    mnl_nlmsg_get_payload_len(nlh) < sizeof(*ifm))
+		return 0;
+	*(unsigned int *)data = ifm->ifi_flags;
+	return 1;
+}
+
+int zf_nl_link_flags(struct zf_nl *nl, int ifindex, unsigned int *flags)
+{
+	struct nlmsghdr *nlh;
+	struct ifinfomsg *ifm;
+
+	if (nl->count)
+		return -EBUSY;
+	if (ifindex <= 0)
+		return -EINVAL;
+	nlh = msg_start(nl, RTM_GETLINK, 0, sizeof(*ifm), (void **)&ifm);
+	nlh->nlmsg_flags &= (uint16_t)~NLM_F_ACK;
+	ifm->ifi_family = AF_UNSPEC;
+	ifm->ifi_index = ifindex;
+	return query(nl, nlh, on_link, flags);
+}

@@ -74,6 +74,33 @@ struct zf_route {
  * IFINDEX, or if an unreachable/blackhole route has an IFINDEX or GW. */
 int zf_nl_route(struct zf_nl *nl, const struct zf_route *r, int add);
 
+/* Queue replacing the main-table route to R->dst/R->plen (creating it if
+ * there is none) by R, with protocol ZF_RTPROT: whatever its type, gateway
+ * or interface were, they become R's (e.g. a unicast route becomes
+ * unreachable, and back). Routes differing in TOS or metric are other
+ * routes; ours have neither. Same argument checks as zf_nl_route(). */
+int zf_nl_route_replace(struct zf_nl *nl, const struct zf_route *r);
+
+/* One route read back from the kernel. */
+struct zf_route_entry {
+	struct zf_route route;
+	unsigned char protocol;   /* rtm_protocol: ZF_RTPROT for ours */
+	unsigned char scope;      /* rtm_scope */
+	unsigned int flags;       /* rtm_flags, e.g. RTNH_F_ONLINK */
+};
+
+/* Read the IPv4 unicast, unreachable and blackhole routes of the main table
+ * of NL's namespace (other types are skipped). Synchronous; nothing may be
+ * queued (-EBUSY). Returns 0 with a malloc'd array in *OUT (NULL when
+ * empty; free it) and its length in *N, or a negative errno (-ETIMEDOUT
+ * after 10 s without an answer) and *OUT untouched. */
+int zf_nl_route_dump(struct zf_nl *nl, struct zf_route_entry **out, size_t *n);
+
+/* The flags of link IFINDEX of NL's namespace (IFF_UP, IFF_LOWER_UP, ...)
+ * into *FLAGS. Synchronous; nothing may be queued (-EBUSY). Returns 0,
+ * -ENODEV when there is no such link, or another negative errno. */
+int zf_nl_link_flags(struct zf_nl *nl, int ifindex, unsigned int *flags);
+
 /* Send everything queued, wait for every ACK. Returns 0 or the first
  * negative errno the kernel reported; *FAILED_SEQ (if not NULL) gets the
  * 0-based position of that request in the batch. The queue is empty after.

@@ -1,4 +1,6 @@
 /* realise.c - `zonefall up`: from a lab file to a running lab. */
+#include "lab/emu.h"
+#include "lab/emu_priv.h"
 #include "lab/host.h"
 #include "lab/lab.h"
 #include "lab/netns.h"
@@ -213,6 +215,7 @@ static int build(struct zf_labrt *rt, const struct zf_up_opts *o,
 {
 	struct zf_topo topo = { 0 };
 	struct zf_inv *inv;
+	char emu_dir[512];
 	uint64_t t0 = zf_now_ns(), t1;
 	int made_mount = 0, rc = zf_inv_open(rt->state, &inv);
 
@@ -221,6 +224,8 @@ static int build(struct zf_labrt *rt, const struct zf_up_opts *o,
 		return rc;
 	}
 	zf_inv_add(inv, ZF_INV_DIR, rt->data);
+	if (zf_emu_dir(rt->state, emu_dir, sizeof(emu_dir)) == 0)
+		zf_inv_add(inv, ZF_INV_DAEMON, emu_dir);
 	record_cgroups(rt, inv);
 	zf_topo_record(rt, inv);
 	/* The /run/netns mount is ours only if it is not there yet; teardown
@@ -240,6 +245,7 @@ static int build(struct zf_labrt *rt, const struct zf_up_opts *o,
 	if (rc == 0) rc = zf_topo_configure(rt, &topo, err, errlen);
 	tm->config_ns = zf_now_ns() - t1, t1 = zf_now_ns();
 	if (rc == 0) rc = zf_topo_nft_base(rt, &topo, err, errlen);
+	if (rc == 0) rc = zf_emu_sync(rt, &topo, NULL, 0, NULL, 0, err, errlen);
 	tm->nft_ns = zf_now_ns() - t1, t1 = zf_now_ns();
 	zf_topo_close(rt, &topo);
 	if (rc == 0) rc = write_names(rt, err, errlen);

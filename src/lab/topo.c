@@ -11,10 +11,10 @@
 #include <stdlib.h>
 #include <unistd.h>
 
-#define IF_UP 2          /* zone "up", host/client "eth0", region "bb" */
-#define IF_INET 3        /* region "inet" */
-#define IF_BASE 10       /* zone "h<k>", region "z<j>", bb/inet "r<r>" */
-#define IF_CLIENT 1000   /* inet "c<k>" */
+#define IF_UP ZF_IF_UP          /* zone "up", host/client "eth0", region "bb" */
+#define IF_INET ZF_IF_INET        /* region "inet" */
+#define IF_BASE ZF_IF_BASE       /* zone "h<k>", region "z<j>", bb/inet "r<r>" */
+#define IF_CLIENT ZF_IF_CLIENT   /* inet "c<k>" */
 
 /* Each namespace of the lab: its name and where its fd goes. */
 typedef int (*ns_fn)(const char *name, int *fd, void *ctx);
@@ -223,4 +223,13 @@ int zf_topo_links(const struct zf_labrt *rt, const struct zf_topo *t, char *err,
 		snprintf(err, errlen, "creating veth link #%zu: %s", failed, strerror(-rc));
 	zf_nl_close(nl);
 	return rc;
+}
+
+size_t zf_topo_zone_port(const struct zf_lab *lab, size_t z)
+{
+	size_t j = 0;
+
+	for (size_t i = 0; i < z; i++)
+		j += lab->zones[i].region == lab->zones[z].region;
+	return j;
 }

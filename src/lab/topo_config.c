@@ -9,11 +9,11 @@
 #include <stdio.h>
 #include <string.h>
 
-#define IF_LO 1
-#define IF_UP 2
-#define IF_INET 3
-#define IF_BASE 10
-#define IF_CLIENT 1000
+#define IF_LO ZF_IF_LO
+#define IF_UP ZF_IF_UP
+#define IF_INET ZF_IF_INET
+#define IF_BASE ZF_IF_BASE
+#define IF_CLIENT ZF_IF_CLIENT
 
 static int route(struct zf_nl *nl, uint32_t dst, int plen, uint32_t gw, int oif,
 		 uint32_t src, enum zf_route_type type)
@@ -189,11 +189,23 @@ int zf_topo_configure(const struct zf_labrt *rt, const struct zf_topo *t,
 }
 
 /* The gear's table: traffic to or from a "dark" (powered-off) address is
- * dropped in silence — no RST, no ICMP — as it would be by dead hardware. */
+ * dropped in silence — no RST, no ICMP — as it would be by dead hardware.
+ * Packets the link emulator must see (those entering by an interface of
+ * emu_iif, leaving by one of emu_oif, or crossing a pair of emu_pair) get
+ * mark bit ZF_EMU_MARK; the emulator's NFQUEUE rule takes those (emu.h). */
 static const char gear_table[] =
 	"table inet zonefall {\n"
 	"  set dark_hosts { type ipv4_addr; }\n"
 	"  set dark_nets { type ipv4_addr; flags interval; }\n"
+	"  set emu_iif { type iface_index; }\n"
+	"  set emu_oif { type iface_index; }\n"
+	"  set emu_pair { type iface_index . iface_index; }\n"
+	"  chain emu {\n"
+	"    type filter hook forward priority -20; policy accept;\n"
+	"    meta iif @emu_iif meta mark set meta mark or 0x100000\n"
+	"    meta oif @emu_oif meta mark set meta mark or 0x100000\n"
+	"    meta iif . meta oif @emu_pair meta mark set meta mark or 0x100000\n"
+	"  }\n"
 	"  chain forward {\n"
 	"    type filter hook forward priority -10; policy accept;\n"
 	"    ip daddr @dark_hosts drop\n"

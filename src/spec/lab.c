@@ -122,21 +122,6 @@ static int parse_network(struct zf_ld *ld, const struct zf_ynode *n)
 	return rc;
 }
 
-static int parse_links(struct zf_ld *ld, const struct zf_ynode *n)
-{
-	struct zf_sc_field f[] = { { .name = "cross_zone" },
-				   { .name = "cross_region" } };
-	int rc = zf_sc_fields(&ld->sc, n, "'links'", f, 2);
-
-	if (rc == 0 && f[0].val)
-		rc = zf_sc_duration(&ld->sc, f[0].val, "'cross_zone'",
-				    &ld->lab->cross_zone_ns);
-	if (rc == 0 && f[1].val)
-		rc = zf_sc_duration(&ld->sc, f[1].val, "'cross_region'",
-				    &ld->lab->cross_region_ns);
-	return rc;
-}
-
 /* The top-level mapping ROOT, in passes (see lab_load.h). */
 static int parse_top(struct zf_ld *ld, const struct zf_ynode *root)
 {
@@ -163,10 +148,10 @@ static int parse_top(struct zf_ld *ld, const struct zf_ynode *root)
 		rc = parse_domain(ld, f[F_DOMAIN].val);
 	if (rc == 0 && f[F_NETWORK].val)
 		rc = parse_network(ld, f[F_NETWORK].val);
-	if (rc == 0 && f[F_LINKS].val)
-		rc = parse_links(ld, f[F_LINKS].val);
 	if (rc == 0)
 		rc = zf_ld_regions(ld, f[F_REGIONS].val);
+	if (rc == 0)
+		rc = zf_ld_links(ld, f[F_LINKS].val);
 	if (rc == 0)
 		rc = zf_ld_hosts(ld, f[F_HOSTS].val, f[F_CLIENTS].val);
 	for (size_t i = 0; rc == 0 && i < ld->lab->n_hosts; i++)
@@ -333,6 +318,7 @@ void zf_lab_free(struct zf_lab *lab)
 	for (size_t i = 0; i < lab->n_records; i++)
 		free(lab->records[i].hosts);
 	free(lab->records);
+	free(lab->pairs);
 	free(lab->hosts);
 	free(lab->zones);
 	free(lab->regions);

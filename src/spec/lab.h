@@ -75,7 +75,19 @@ struct zf_zone {
 struct zf_region {
 	char name[ZF_NAME_MAX + 1];
 	struct zf_mark mark;
+	uint64_t cross_zone_ns;   /* one-way latency between its zones: the
+				     lab's cross_zone unless overridden */
 };
+
+/* "links: { pairs: [ { between: [r1, r2], latency: 70ms } ] }": the one-way
+ * latency between two regions, instead of cross_region. */
+struct zf_link_pair {
+	size_t a, b;              /* region indexes, a != b */
+	uint64_t ns;
+	struct zf_mark mark;
+};
+
+#define ZF_LINK_LATENCY_MAX (10ull * 1000000000ull)  /* 10 s */
 
 /* A name in the lab's DNS answering with the addresses of several hosts
  * ("www: [lb-a, lb-b]"). */
@@ -95,6 +107,9 @@ struct zf_lab {
 	int block_len;         /* prefix length, 8..22; default 15 */
 	uint64_t cross_zone_ns;    /* one-way base latency; 0 if unset */
 	uint64_t cross_region_ns;
+	uint64_t internet_ns;      /* clients <-> every region's edge */
+	struct zf_link_pair *pairs;
+	size_t n_pairs;
 	struct zf_region *regions;
 	size_t n_regions;
 	struct zf_zone *zones;     /* grouped by region, in file order */
@@ -104,6 +119,9 @@ struct zf_lab {
 	struct zf_dns_record *records;
 	size_t n_records;
 };
+
+/* One-way base latency of traffic from region A to region B (A != B). */
+uint64_t zf_lab_region_latency(const struct zf_lab *lab, size_t a, size_t b);
 
 /* Parse and validate the lab file at PATH (at most ZF_LAB_FILE_MAX bytes).
  * On success stores a new model in *OUT (free with zf_lab_free) and returns 0.

@@ -26,6 +26,10 @@ struct zf_ld {
 /* "regions:" -> lab->regions and lab->zones. */
 int zf_ld_regions(struct zf_ld *ld, const struct zf_ynode *regions);
 
+/* "links:" (may be NULL), after the regions: base latencies, per-region
+ * overrides ("regions: { r2: { cross_zone: 3ms } }") and region pairs. */
+int zf_ld_links(struct zf_ld *ld, const struct zf_ynode *links);
+
 /* "hosts:" and "clients:" (CLIENTS may be NULL) -> lab->hosts without their
  * services; remembers each one's services mapping in ld->svc_nodes. */
 int zf_ld_hosts(struct zf_ld *ld, const struct zf_ynode *hosts,

@@ -1,4 +1,5 @@
 #include "util/proc.h"
+#include "util/fsutil.h"
 
 #include <errno.h>
 #include <fcntl.h>
@@ -145,4 +146,48 @@ int zf_signal_parse(const char *s)
 			return sig;
 	}
 	return -EINVAL;
+}
+
+const char *zf_helper_binary(const char *env, const char *name, char *buf,
+			     size_t len)
+{
+	const char *v = getenv(env);
+	ssize_t n;
+	char *slash;
+
+	if (v && *v) {
+		snprintf(buf, len, "%s", v);
+		return buf;
+	}
+	n = readlink("/proc/self/exe", buf, len - 1);
+	if (n > 0) {
+		buf[n] = '\0';
+		slash = strrchr(buf, '/');
+		if (slash && (size_t)(slash + 1 - buf) + strlen(name) < len) {
+			memcpy(slash + 1, name, strlen(name) + 1);
+			if (access(buf, X_OK) == 0)
+				return buf;
+		}
+	}
+	snprintf(buf, len, "%s", name);
+	return buf;
+}
+
+unsigned long long zf_proc_starttime(pid_t pid)
+{
+	char path[64], *buf = NULL, *p;
+	unsigned long long t = 0;
+
+	snprintf(path, sizeof(path), "/proc/%d/stat", (int)pid);
+	if (zf_read_file(path, 4096, &buf, NULL) < 0)
+		return 0;
+	p = strrchr(buf, ')');
+	if (p && (p[1] != ' ' || p[2] == 'Z' || p[2] == 'X'))
+		p = NULL;
+	for (int field = 2; p && field < 22; field++)
+		p = strchr(p + 1, ' ');
+	if (p)
+		t = strtoull(p + 1, NULL, 10);
+	free(buf);
+	return t;
 }

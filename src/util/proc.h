@@ -37,6 +37,16 @@ int zf_run(char *const *argv, int *code);
 /* Exit code of a wait status: the code, or 128+signal. */
 int zf_exit_code(int status);
 
+/* The path of zonefall's helper program NAME ("zonefall-init"): $ENV when
+ * set and not empty, else NAME next to the running executable when it is
+ * there, else NAME itself (looked up in PATH at exec). Written into BUF. */
+const char *zf_helper_binary(const char *env, const char *name, char *buf,
+			     size_t len);
+
+/* Field 22 of /proc/PID/stat, the start time, to tell a pid from its
+ * reuse; 0 when the process is gone or a zombie (dead, not yet reaped). */
+unsigned long long zf_proc_starttime(pid_t pid);
+
 /* Signal number of "KILL", "SIGKILL", "kill" or "9"; -EINVAL otherwise. */
 int zf_signal_parse(const char *s);
 

@@ -305,6 +305,32 @@ static void expect_error(const char *y, const char *want)
 	assert_non_null(strstr(err, want));
 }
 
+/* links: defaults, per-region overrides, symmetric region pairs. */
+static void test_links(void **state)
+{
+	const char *y =
+		"lab: links\nregions: { r1: { zones: [a, b] }, r2: { zones: [a] },"
+		" r3: { zones: [a] } }\n"
+		"links: { cross_zone: 1ms, cross_region: 40ms, internet: 5ms,\n"
+		"  regions: { r2: { cross_zone: 3ms } },\n"
+		"  pairs: [ { between: [r3, r1], latency: 70ms } ] }\n"
+		"hosts: { h: { zone: r1/a } }\n";
+	struct zf_lab *lab;
+	char err[512] = "";
+
+	(void)state;
+	assert_int_equal(load_str(y, &lab, err, sizeof(err)), 0);
+	assert_int_equal(lab->internet_ns, 5 * MS);
+	assert_int_equal(lab->regions[0].cross_zone_ns, 1 * MS);
+	assert_int_equal(lab->regions[1].cross_zone_ns, 3 * MS);
+	assert_int_equal(lab->regions[2].cross_zone_ns, 1 * MS);
+	assert_int_equal(zf_lab_region_latency(lab, 0, 1), 40 * MS);
+	assert_int_equal(zf_lab_region_latency(lab, 0, 2), 70 * MS);
+	assert_int_equal(zf_lab_region_latency(lab, 2, 0), 70 * MS);
+	assert_int_equal(zf_lab_region_latency(lab, 1, 2), 40 * MS);
+	zf_lab_free(lab);
+}
+
 static void test_cap_services_env_args(void **state)
 {
 	char *b = NULL, *y;
@@ -465,6 +491,7 @@ int main(void)
 		cmocka_unit_test(test_full_model),
 		cmocka_unit_test(test_demo_and_defaults),
 		cmocka_unit_test(test_buffer_and_order),
+		cmocka_unit_test(test_links),
 		cmocka_unit_test(test_cap_services_env_args),
 		cmocka_unit_test(test_cap_hosts_regions),
 		cmocka_unit_test(test_cap_total_hosts),
