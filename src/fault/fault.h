@@ -128,6 +128,13 @@ int zf_fault_revert(struct zf_labrt *rt, const char *id, size_t *n_reverted,
 int zf_fault_revert_locked(struct zf_labrt *rt, const char *id, size_t *n_reverted,
 			   char *err, size_t errlen);
 
+/* What the link emulator did to the packets of link fault ID (delay, loss,
+ * reorder, corrupt, duplicate) so far, one line into BUF: "emulator: N
+ * packets, D dropped, ...; delay added p50 A ms, p99 B ms". -ENOENT when it
+ * has no link of that fault. */
+int zf_fault_link_delivered(const struct zf_labrt *rt, const char *id, char *buf,
+			    size_t len);
+
 /* Active (applied, not reverted) faults from the journal. */
 struct zf_fault_info {
 	char id[ZF_FAULT_ID_MAX];

@@ -19,6 +19,7 @@
 #include "util/mem.h"
 
 #include <errno.h>
+#include <jansson.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -204,3 +205,53 @@ LINK_KIND(zf_fault_duplicate, "duplicate", "duplicate TARGET \"P% [in|out|both]\
 	  "send P% of packets twice");
 LINK_KIND(zf_fault_bandwidth, "bandwidth", "bandwidth TARGET \"RATE [in|out|both]\"",
 	  "limit TARGET's links to RATE (tbf; e.g. 10mbit; the lowest limit wins)");
+
+struct tally {
+	json_int_t packets, dropped, corrupted, duplicated, reordered;
+	json_int_t p50, p99;      /* the largest over the fault's links */
+	size_t links;
+};
+
+static void tally_link(struct tally *t, json_t *l)
+{
+	json_int_t p50 = json_integer_value(json_object_get(json_object_get(l, "delay_added"), "p50_ns"));
+	json_int_t p99 = json_integer_value(json_object_get(json_object_get(l, "delay_added"), "p99_ns"));
+
+	t->packets += json_integer_value(json_object_get(l, "packets"));
+	t->dropped += json_integer_value(json_object_get(l, "dropped"));
+	t->corrupted += json_integer_value(json_object_get(l, "corrupted"));
+	t->duplicated += json_integer_value(json_object_get(l, "duplicated"));
+	t->reordered += json_integer_value(json_object_get(l, "reordered"));
+	t->p50 = p50 > t->p50 ? p50 : t->p50;
+	t->p99 = p99 > t->p99 ? p99 : t->p99;
+	t->links++;
+}
+
+int zf_fault_link_delivered(const struct zf_labrt *rt, const char *id, char *buf,
+			    size_t len)
+{
+	char *text = NULL, prefix[ZF_FAULT_ID_MAX + 1];
+	struct tally t = { 0 };
+	json_t *root = NULL, *l;
+	size_t i;
+	int rc = zf_emu_stats(rt, &text);
+
+	snprintf(prefix, sizeof(prefix), "%s:", id);
+	if (rc == 0 && !(root = json_loads(text, 0, NULL)))
+		rc = -EPROTO;
+	json_array_foreach(root ? json_object_get(root, "links") : NULL, i, l)
+		if (!strncmp(json_string_value(json_object_get(l, "name")) ?: "", prefix,
+			     strlen(prefix)))
+			tally_link(&t, l);
+	if (rc == 0 && !t.links)
+		rc = -ENOENT;
+	if (rc == 0)
+		snprintf(buf, len, "emulator: %lld packets, %lld dropped, %lld corrupted, "
+			 "%lld duplicated, %lld reordered; delay added p50 %.3f ms, p99 %.3f ms",
+			 (long long)t.packets, (long long)t.dropped, (long long)t.corrupted,
+			 (long long)t.duplicated, (long long)t.reordered, (double)t.p50 / 1e6,
+			 (double)t.p99 / 1e6);
+	json_decref(root);
+	free(text);
+	return rc;
+}

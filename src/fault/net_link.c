@@ -11,13 +11,16 @@
 #include "fault/kinds.h"
 #include "fault/net_edge.h"
 #include "fault/net_wire.h"
+#include "lab/netns.h"
 #include "util/mem.h"
+#include "util/timeutil.h"
 
 #include <errno.h>
 #include <net/if.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 enum link_op { OP_PRECHECK, OP_DOWN, OP_UP, OP_IS_DOWN, OP_IS_UP };
 enum { BOTH, BACKBONE, INTERNET };
@@ -72,6 +75,31 @@ static void ns_links(struct link_job *j, int g, size_t index)
 	}
 }
 
+/* The far end of L saw its carrier go: forget the neighbours it tried to
+ * resolve meanwhile, or it would retry them only after up to a second. */
+static int refresh_peer(struct link_job *j, const struct zf_wire_link *l)
+{
+	const struct zf_labrt *rt = j->c->rt;
+	char name[ZF_NETNS_NAME_MAX];
+	int fd, rc;
+
+	if (l->peer_gear < 0)
+		zf_plan_ns_host(rt->lab, l->peer_index, name, sizeof(name));
+	else
+		zf_plan_ns_gear(rt->lab, l->peer_gear, l->peer_index, name, sizeof(name));
+	rc = zf_netns_open(name, &fd);
+	if (rc == 0) {
+		rc = zf_nl_neigh_flush(fd, l->peer_ifindex);
+		close(fd);
+	}
+	if (rc < 0)
+		snprintf(j->c->err, sizeof(j->c->err), "%s: neighbours of its far end: %s",
+			 l->what, strerror(-rc));
+	return rc;
+}
+
+/* Set the links of J->v down or (with their routes) up, in one batch
+ * through NL. 0 or the first negative errno of the batch. */
 static int change_links(struct link_job *j, struct zf_nl *nl)
 {
 	int rc = 0;
@@ -84,6 +112,9 @@ static int change_links(struct link_job *j, struct zf_nl *nl)
 	}
 	return rc == 0 ? zf_nl_commit(nl, NULL) : rc;
 }
+
+/* How long a link that was set up may take to carry traffic. */
+#define RUNNING_WAIT_NS (2 * ZF_NS_PER_S)
 
 /* Link L as J->op expects, its flags being FLAGS and the namespace's
  * routes V (N)? Else the problem in c->err. */
@@ -105,6 +136,12 @@ static int check_link(struct link_job *j, const struct zf_wire_link *l,
 	}
 	if (j->op != OP_IS_UP)
 		return 0;
+	/* Up, but carrying traffic only once the kernel's link watch has
+	 * activated it (IFF_RUNNING): until then packets are dropped. */
+	if (!(flags & IFF_RUNNING)) {
+		snprintf(j->c->err, sizeof(j->c->err), "%s is up but not running", l->what);
+		return -EAGAIN;
+	}
 	e = zf_wire_find(v, n, l->route.dst, l->route.plen);
 	if (!e || !zf_wire_route_is(e, &l->route)) {
 		zf_wire_route_text(&l->route, text, sizeof(text));
@@ -115,6 +152,8 @@ static int check_link(struct link_job *j, const struct zf_wire_link *l,
 	return 0;
 }
 
+/* Read the links of J->v (and for OP_IS_UP the routes) back through NL
+ * and check them against J->op. */
 static int check_links(struct link_job *j, struct zf_nl *nl)
 {
 	struct zf_route_entry *v = NULL;
@@ -150,6 +189,8 @@ static int run_ns(struct link_job *j, int g, size_t index)
 	rc = zf_nl_open(fd, &nl);
 	if (rc == 0 && (j->op == OP_DOWN || j->op == OP_UP)) {
 		rc = change_links(j, nl);
+		for (size_t i = 0; rc == 0 && j->op == OP_UP && i < j->n; i++)
+			rc = refresh_peer(j, &j->v[i]);
 		if (rc < 0) {
 			zf_edge_gear_name(j->c->rt->lab, g, index, where, sizeof(where));
 			snprintf(j->c->err, sizeof(j->c->err), "%s: links: %s%s%s", where,
@@ -157,7 +198,9 @@ static int run_ns(struct link_job *j, int g, size_t index)
 				 zf_nl_errmsg(nl));
 		}
 	} else if (rc == 0) {
-		rc = check_links(j, nl);
+		uint64_t deadline = zf_now_ns() + RUNNING_WAIT_NS;
+		while ((rc = check_links(j, nl)) == -EAGAIN && zf_now_ns() < deadline)
+			zf_sleep_ns(ZF_NS_PER_MS);
 	} else {
 		snprintf(j->c->err, sizeof(j->c->err), "netlink: %s", strerror(-rc));
 	}
@@ -165,6 +208,8 @@ static int run_ns(struct link_job *j, int g, size_t index)
 	return rc;
 }
 
+/* OP on every link of F's target, namespace by namespace: the internet,
+ * the region routers, the zone routers. Stops at the first error. */
 static int run(struct zf_fctx *c, const struct zf_fault *f, enum link_op op)
 {
 	const struct zf_lab *lab = c->rt->lab;

@@ -28,6 +28,7 @@ struct route_job {
 	unsigned char *mask;         /* n_zones: routes of this namespace */
 };
 
+/* ARGS ("", "unreachable", "blackhole") into *T; -EINVAL otherwise. */
 static int withdraw_type(const char *args, enum zf_route_type *t)
 {
 	if (!args[0] || !strcmp(args, "unreachable"))
@@ -109,6 +110,8 @@ static int check_routes(struct route_job *j, int g, size_t index,
 	return 0;
 }
 
+/* Replace the routes of J->mask in gear G (through NL, one batch): by
+ * J->type routes to withdraw, by the lab's own to restore. */
 static int change_routes(struct route_job *j, int g, struct zf_nl *nl)
 {
 	const struct zf_lab *lab = j->c->rt->lab;
@@ -182,6 +185,8 @@ static int run(struct zf_fctx *c, const struct zf_fault *f, enum route_op op)
 	return rc;
 }
 
+/* Only zones and regions have prefixes to withdraw: -EINVAL with c->err
+ * naming the first host or client selected on its own. */
 static int check_targets(struct zf_fctx *c, const struct zf_fault *f)
 {
 	const struct zf_lab *lab = c->rt->lab;

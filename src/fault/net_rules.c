@@ -48,33 +48,52 @@ static int proto_of(const char *w)
 	return -1;
 }
 
-/* One word (and its port number) of the block arguments into A. SEEN has
- * bit 0 for a protocol, 1 for a port, 2 for an action. */
+enum { SEEN_PROTO = 1, SEEN_PORT = 2, SEEN_ACTION = 4 };
+
+/* Which part of the block arguments word W is; 0 for none. */
+static int word_kind(const char *w)
+{
+	if (proto_of(w) >= 0)
+		return SEEN_PROTO;
+	if (!strcmp(w, "port"))
+		return SEEN_PORT;
+	if (!strcmp(w, "drop") || !strcmp(w, "reject"))
+		return SEEN_ACTION;
+	return 0;
+}
+
+/* One word W of the block arguments (with the number after "port", taken
+ * from the strtok_r state SAVE) into A; SEEN collects the parts given. */
 static int block_word(char *w, char **save, struct zf_block_args *a, int *seen,
 		      char *err, size_t errlen)
 {
-	int p = proto_of(w), bit = p >= 0 ? 1 : !strcmp(w, "port") ? 2 :
-		!strcmp(w, "drop") || !strcmp(w, "reject") ? 4 : 0;
+	int kind = word_kind(w);
+	char *num;
 
-	if (!bit) {
+	if (!kind) {
 		snprintf(err, errlen, "unexpected argument '%s'; expected "
 			 "[tcp|udp|icmp|any] [port N] [drop|reject]", w);
 		return -EINVAL;
 	}
-	if (*seen & bit) {
+	if (*seen & kind) {
 		snprintf(err, errlen, "'%s': the %s is given twice", w,
-			 bit == 1 ? "protocol" : bit == 2 ? "port" : "action");
+			 kind == SEEN_PROTO ? "protocol" : kind == SEEN_PORT ? "port" :
+			 "action");
 		return -EINVAL;
 	}
-	*seen |= bit;
-	if (p >= 0)
-		a->proto = (enum zf_proto)p;
-	else if (bit == 4)
+	*seen |= kind;
+	if (kind == SEEN_PROTO) {
+		a->proto = (enum zf_proto)proto_of(w);
+	} else if (kind == SEEN_ACTION) {
 		a->reject = !strcmp(w, "reject");
-	else if ((a->port = parse_port(w = strtok_r(NULL, " \t", save))) < 0) {
-		snprintf(err, errlen, "'port' needs a number from 1 to 65535%s%s%s",
-			 w ? ", not '" : "", w ? w : "", w ? "'" : "");
-		return -EINVAL;
+	} else {
+		num = strtok_r(NULL, " \t", save);
+		a->port = parse_port(num);
+		if (a->port < 0) {
+			snprintf(err, errlen, "'port' needs a number from 1 to 65535%s%s%s",
+				 num ? ", not '" : "", num ? num : "", num ? "'" : "");
+			return -EINVAL;
+		}
 	}
 	return 0;
 }

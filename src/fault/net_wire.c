@@ -30,6 +30,9 @@ void zf_wire_host_link(const struct zf_labrt *rt, size_t h, struct zf_wire_link 
 		set_route(&l->route, p->host_ip[h], 32, 0, l->ifindex,
 			  zf_plan_zone_gw(p, l->index));
 	}
+	l->peer_gear = -1;
+	l->peer_index = h;
+	l->peer_ifindex = ZF_IF_UP;
 	snprintf(l->what, sizeof(l->what), "%s %s", host->is_client ? "client" : "host",
 		 host->name);
 }
@@ -45,6 +48,9 @@ void zf_wire_zone_uplink(const struct zf_labrt *rt, size_t z, struct zf_wire_lin
 	l->ifindex = ZF_IF_UP;
 	set_route(&l->route, p->block, p->block_len,
 		  zf_plan_gear_id(p, ZF_GEAR_REGION, r), ZF_IF_UP, zf_plan_zone_gw(p, z));
+	l->peer_gear = ZF_GEAR_REGION;
+	l->peer_index = r;
+	l->peer_ifindex = ZF_IF_BASE + (int)zf_topo_zone_port(rt->lab, z);
 	snprintf(l->what, sizeof(l->what), "zone %s uplink", rt->lab->zones[z].full);
 }
 
@@ -58,6 +64,8 @@ void zf_wire_region_uplink(const struct zf_labrt *rt, size_t r, int internet,
 	l->gear = ZF_GEAR_REGION;
 	l->index = r;
 	l->ifindex = internet ? ZF_IF_INET : ZF_IF_UP;
+	l->peer_gear = internet ? ZF_GEAR_INTERNET : ZF_GEAR_BACKBONE;
+	l->peer_ifindex = ZF_IF_BASE + (int)r;
 	if (internet)
 		set_route(&l->route, zf_plan_client_subnet(p), 24,
 			  zf_plan_gear_id(p, ZF_GEAR_INTERNET, 0), ZF_IF_INET, self);

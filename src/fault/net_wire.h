@@ -22,6 +22,9 @@ struct zf_wire_link {
 	int ifindex;
 	char what[96];            /* "host web-a", "zone r1/a uplink", ... */
 	struct zf_route route;
+	int peer_gear;            /* the other end: gear, or -1 for host ... */
+	size_t peer_index;        /* ... PEER_INDEX's namespace */
+	int peer_ifindex;
 };
 
 /* The gear end of host (or client) H's access link. */

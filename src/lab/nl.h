@@ -101,6 +101,13 @@ int zf_nl_route_dump(struct zf_nl *nl, struct zf_route_entry **out, size_t *n);
  * -ENODEV when there is no such link, or another negative errno. */
 int zf_nl_link_flags(struct zf_nl *nl, int ifindex, unsigned int *flags);
 
+/* Forget the IPv4 neighbours (ARP entries, except permanent ones) of
+ * interface IFINDEX in namespace NS_FD, at once (not through NL's queue).
+ * A link whose peer was dark keeps half-resolved entries that the kernel
+ * retries only every second; forgetting them makes the next packet ask
+ * again at once. 0 or -errno. */
+int zf_nl_neigh_flush(int ns_fd, int ifindex);
+
 /* Send everything queued, wait for every ACK. Returns 0 or the first
  * negative errno the kernel reported; *FAILED_SEQ (if not NULL) gets the
  * 0-based position of that request in the batch. The queue is empty after.

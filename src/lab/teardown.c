@@ -5,6 +5,7 @@
 #include "lab/lab.h"
 #include "lab/inventory.h"
 #include "lab/netns.h"
+#include "lab/nft.h"
 #include "util/fsutil.h"
 #include "util/log.h"
 #include "util/mem.h"
@@ -166,6 +167,8 @@ int zf_lab_down_locked(const char *name, int keep_data, char *err, size_t errlen
 		snprintf(err, errlen, "no usable cgroup hierarchy");
 		return rc;
 	}
+	/* cached nftables contexts would keep the namespaces alive */
+	zf_nft_cache_clear();
 	zf_fmt(path, sizeof(path), "%s/phase", state);
 	zf_put_file(path, "deleting\n", 9, 0600);
 	rc = zf_inv_load(state, &e, &n);

@@ -22,6 +22,7 @@ struct zf_run_event {
 	char status[16];          /* "applied", "failed", "reverted", "done" */
 	char scope[512];          /* what it touched: "zone r1/a: web-a, lb-a" */
 	char error[256];          /* when failed */
+	char delivered[256];      /* what the link emulator did, or "" */
 	uint64_t planned_ns;
 	uint64_t actual_ns;       /* when it took effect (verified) */
 	uint64_t apply_ns;        /* how long apply+verify took */

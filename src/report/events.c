@@ -130,6 +130,7 @@ static json_t *event_json(const struct zf_run_event *e, const struct an_event *e
 	rj_set(o, "revert_planned_s", ns_or_null(e->revert_planned_ns));
 	rj_set(o, "revert_actual_s", ev->reverted ? rj_secs(e->revert_actual_ns) : json_null());
 	rj_set(o, "error", e->error[0] ? FIELD(e, error) : json_null());
+	rj_set(o, "delivered", e->delivered[0] ? FIELD(e, delivered) : json_null());
 	return o;
 }
 

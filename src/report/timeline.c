@@ -146,7 +146,8 @@ static void apply_action(const struct zf_run_event *e, const struct an_event *ev
 			 (int)sizeof(e->status), e->status);
 	} else if (ev->reverted) {
 		fmt_s(t, sizeof(t), e->revert_actual_ns);
-		snprintf(buf, len, "reverted at %s", t);
+		snprintf(buf, len, "reverted at %s%s%.*s", t, e->delivered[0] ? "; " : "",
+			 (int)sizeof(e->delivered), e->delivered);
 	} else if (ev->oneshot) {
 		snprintf(buf, len, "one-shot, no revert");
 	} else {

@@ -133,6 +133,28 @@ mbit=$(iperf_mbit h2 h1)
 in_range "$mbit" 50 1000000 || fail "throughput after revert only $mbit Mbit/s"
 ok "bandwidth reverted: TCP $mbit Mbit/s"
 
+# --- a drill: the report says what the emulator delivered ----------------------
+cat >"$WORK/slow.yaml" <<'YAML'
+scenario: slow-link
+class: network
+probes: { web: { tcp: { connect: "h1:5201" }, from: user1, rate: 20, slow: 30ms } }
+warmup: 1s
+steps:
+  - { at: 0s, do: delay, target: "host h1", args: "20ms both", for: 2s }
+cooldown: 1s
+YAML
+zf run "$WORK/slow.yaml" --lab $LAB --runs "$WORK/runs" >"$WORK/slow.out" 2>&1 ||
+  { cat "$WORK/slow.out"; fail "the slow-link drill failed"; }
+python3 - "$WORK"/runs/*-slow-link/run.json <<'PY' || fail "drill report: emulator figures missing or wrong"
+import json, re, sys
+ev = json.load(open(sys.argv[1]))["events"][0]
+print("  delivered:", ev["delivered"])
+m = re.search(r"(\d+) packets.*p50 ([0-9.]+) ms", ev["delivered"])
+assert m and int(m.group(1)) > 0, ev
+assert abs(float(m.group(2)) - 20.0) < 0.5, m.group(2)
+PY
+ok "a drill's delay step: run.json says what the emulator delivered"
+
 # --- the emulator dies: fail open, recover restores -----------------------------
 pid=$(cat /run/zonefall/$LAB/linkem/pid)
 kill -9 "$pid"

@@ -14,6 +14,7 @@
 #include <stddef.h>
 #include <stdint.h>
 #include <sys/socket.h>
+#include <time.h>
 
 #define LKD_INLINE_LINKS 6
 #define LKD_QUEUE_MAXLEN 65536     /* packets the kernel holds per queue */
@@ -21,8 +22,10 @@
 #define LKD_VBUF (128u << 10)      /* verdict batch buffer, bytes */
 #define LKD_RECV_BATCH 64          /* messages per recvmmsg() */
 #define LKD_RECV_MSG_MAX (65535 + 1024)
+#define LKD_NEAR_NS 1000000ull       /* the last stretch: epoll timeout */
 
-enum lkd_ev_kind { LKD_EV_QUEUE, LKD_EV_LISTEN, LKD_EV_CLIENT, LKD_EV_SIGNAL };
+enum lkd_ev_kind { LKD_EV_QUEUE, LKD_EV_LISTEN, LKD_EV_CLIENT, LKD_EV_SIGNAL,
+		   LKD_EV_TIMER };
 
 /* What epoll hands back: the kind and the object. */
 struct lkd_ev {
@@ -102,9 +105,11 @@ struct lkd_client;
 
 struct lkd {
 	const char *dir;
-	int epfd, sigfd, lfd, self_ns;
+	int epfd, sigfd, lfd, self_ns, tfd;
 	char sock_path[108];
-	struct lkd_ev sig_ev, listen_ev;
+	struct lkd_ev sig_ev, listen_ev, timer_ev;
+	uint64_t armed_ns;                 /* release timer, 0: disarmed */
+	bool timer_fired;
 	struct lkd_queue **queues;
 	size_t nqueues;
 	struct lkd_linkset *cur;
@@ -180,6 +185,15 @@ void lkd_sched_release_all(struct lkd *d);
 /* Send the pending verdicts of every queue, then account the released
  * packets (delay actually added), send duplicates, free them. */
 void lkd_sched_flush(struct lkd *d);
+
+/* timer.c: waiting for the next release. lkd_timer_sync() arms the
+ * timerfd for the heap's first packet (LKD_NEAR_NS early) when that
+ * changed or it fired; lkd_timer_wait() gives the epoll_pwait2() timeout:
+ * NULL (sleep until an event or the timerfd) while the release is far,
+ * else the time left (minus the spin margin; 0 while spinning). */
+int lkd_timer_init(struct lkd *d);
+void lkd_timer_sync(struct lkd *d);
+struct timespec *lkd_timer_wait(const struct lkd *d, struct timespec *ts);
 
 /* linkset.c */
 struct lkd_linkset *lkd_linkset_new(const struct zf_lk_config *cfg,

@@ -24,10 +24,9 @@
 #include <sys/epoll.h>
 #include <sys/prctl.h>
 #include <sys/signalfd.h>
-#include <time.h>
 #include <unistd.h>
 
-#define DEFAULT_SPIN_US 50
+#define DEFAULT_SPIN_US 0
 #define MAX_EVENTS 64
 
 static int usage(void)
@@ -96,6 +95,8 @@ static void on_signal(struct lkd *d)
 
 static int setup(struct lkd *d)
 {
+	int rc;
+
 	d->epfd = epoll_create1(EPOLL_CLOEXEC);
 	if (d->epfd < 0)
 		return -errno;
@@ -113,7 +114,8 @@ static int setup(struct lkd *d)
 		d->rxmsgs[i].msg_hdr.msg_iovlen = 1;
 	}
 	d->batch_tail = &d->batch;
-	return setup_signals(d);
+	rc = lkd_timer_init(d);
+	return rc < 0 ? rc : setup_signals(d);
 }
 
 static void dispatch(struct lkd *d, const struct epoll_event *ev)
@@ -133,24 +135,10 @@ static void dispatch(struct lkd *d, const struct epoll_event *ev)
 	case LKD_EV_SIGNAL:
 		on_signal(d);
 		break;
+	case LKD_EV_TIMER:
+		d->timer_fired = true;     /* re-armed (cleared) by the loop */
+		break;
 	}
-}
-
-/* How long epoll may sleep: until the next release minus the spin
- * margin (then it polls without sleeping), or forever when none. */
-static struct timespec *wait_time(struct lkd *d, struct timespec *ts)
-{
-	struct lkd_pkt *top = lkd_heap_top(&d->heap);
-	uint64_t now, ns;
-
-	if (!top)
-		return NULL;
-	now = zf_now_ns();
-	ns = top->release_ns > now + d->spin_ns ?
-	     top->release_ns - now - d->spin_ns : 0;
-	ts->tv_sec = (time_t)(ns / ZF_NS_PER_S);
-	ts->tv_nsec = (long)(ns % ZF_NS_PER_S);
-	return ts;
 }
 
 static int run(struct lkd *d)
@@ -163,8 +151,9 @@ static int run(struct lkd *d)
 
 		lkd_sched_release_due(d, zf_now_ns());
 		lkd_sched_flush(d);
-		n = epoll_pwait2(d->epfd, evs, MAX_EVENTS, wait_time(d, &ts),
-				 NULL);
+		lkd_timer_sync(d);
+		n = epoll_pwait2(d->epfd, evs, MAX_EVENTS,
+				 lkd_timer_wait(d, &ts), NULL);
 		if (n < 0 && errno != EINTR)
 			return -errno;
 		for (int i = 0; i < n; i++)
@@ -182,11 +171,20 @@ static void teardown(struct lkd *d)
 	lkd_heap_free(&d->heap);
 	lkd_pkt_pool_free(d);
 	free(d->rxbuf);
+	if (d->tfd >= 0)
+		close(d->tfd);
+	if (d->sigfd >= 0)
+		close(d->sigfd);
+	if (d->self_ns >= 0)
+		close(d->self_ns);
+	if (d->epfd >= 0)
+		close(d->epfd);
 }
 
 int main(int argc, char **argv)
 {
-	struct lkd d = { .epfd = -1, .sigfd = -1, .lfd = -1, .self_ns = -1 };
+	struct lkd d = { .epfd = -1, .sigfd = -1, .lfd = -1, .self_ns = -1,
+			 .tfd = -1 };
 	char err[1024];
 	int rc;
 
