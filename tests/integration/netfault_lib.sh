@@ -89,8 +89,11 @@ fault_count() {
 # to compare before/after.
 gear_state() {
   local ns
-  for ns in $(ip netns list | awk '{print $1}' | grep -E "^zf\.$LAB\.(z|r|bb|inet)(\.|$)" | sort); do
+  for ns in $(ip netns list | awk '{print $1}' | grep -E "^zf\.$LAB\.(z|r|bb|inet|h)(\.|$)" | sort); do
     echo "## $ns"
+    ip netns exec "$ns" nft list tables
+    ip netns exec "$ns" tc qdisc show
+    case $ns in zf.$LAB.h.*) continue ;; esac
     ip netns exec "$ns" nft list table inet zonefall
     ip netns exec "$ns" ip -4 route show table all
     ip netns exec "$ns" ip -o link show | awk '{print $2, $3}'

@@ -47,6 +47,12 @@ FAULTS=(
   "link-down;zone r1/b;"
   "link-down;region r2;"
   "link-down;region r1;internet"
+  "delay;region r1;20ms jitter 2ms both"
+  "loss;host a1;10% burst 3"
+  "reorder;zone r1/b;25%"
+  "corrupt;client user1;1%"
+  "duplicate;host d1;5% in"
+  "bandwidth;zone r1/a;10mbit both"
 )
 for f in "${FAULTS[@]}"; do
   IFS=';' read -r kind target args <<<"$f"
