@@ -87,7 +87,7 @@ static int validate_loss(const struct zf_lk_link_cfg *l, char *err,
 	else if (p <= 0.0 || p >= 1.0)
 		snprintf(err, errlen, "burst= expects loss= above 0 and below "
 			 "100");
-	else if (l->burst < p / (1.0 - p))
+	else if (l->burst < p / (1.0 - p) * (1.0 - 1e-9))
 		snprintf(err, errlen, "burst=%g is too short for loss=%g%% "
 			 "(expected burst >= %.3f)", l->burst, l->loss,
 			 p / (1.0 - p));

@@ -1,5 +1,6 @@
 /* linkem_hist.c - log-linear buckets: values below 128 have their own
- * bucket; above, each octave [2^e, 2^(e+1)) has 128 equal buckets. */
+ * bucket; above, each octave [2^e, 2^(e+1)) has 128 equal buckets, each
+ * with the count and the sum of its values. */
 #include "net/linkem_hist.h"
 #include "util/mem.h"
 
@@ -24,27 +25,14 @@ static unsigned bucket_of(uint64_t v)
 	return idx;
 }
 
-/* The middle of bucket I. */
-static uint64_t bucket_mid(unsigned i)
-{
-	unsigned e, sub;
-	uint64_t low, width;
-
-	if (i < ZF_LK_HIST_SUB)
-		return i;
-	e = 7 + (i - ZF_LK_HIST_SUB) / ZF_LK_HIST_SUB;
-	sub = (i - ZF_LK_HIST_SUB) % ZF_LK_HIST_SUB;
-	width = 1ull << (e - 7);
-	low = ((uint64_t)ZF_LK_HIST_SUB + sub) << (e - 7);
-	return low + (width - 1) / 2;
-}
-
 void zf_lk_hist_add(struct zf_lk_hist *h, uint64_t v)
 {
-	uint32_t *b = &h->buckets[bucket_of(v)];
+	unsigned i = bucket_of(v);
 
-	if (*b < UINT32_MAX)
-		(*b)++;                 /* saturates after 4e9 in one bucket */
+	if (h->buckets[i] < UINT32_MAX) {     /* saturates at 4e9 */
+		h->buckets[i]++;
+		h->sums[i] += (double)v;
+	}
 	h->count++;
 	h->sum += (double)v;
 	if (v > h->max)
@@ -57,6 +45,8 @@ uint64_t zf_lk_hist_quantile(const struct zf_lk_hist *h, double q)
 
 	if (!h || h->count == 0)
 		return 0;
+	if (q >= 1.0)
+		return h->max;
 	if (q < 0.0)
 		q = 0.0;
 	rank = (uint64_t)ceil(q * (double)h->count);
@@ -65,9 +55,10 @@ uint64_t zf_lk_hist_quantile(const struct zf_lk_hist *h, double q)
 	for (unsigned i = 0; i < ZF_LK_HIST_BUCKETS; i++) {
 		seen += h->buckets[i];
 		if (seen >= rank) {
-			uint64_t mid = bucket_mid(i);
+			uint64_t mean = (uint64_t)llround(h->sums[i] /
+							  h->buckets[i]);
 
-			return mid < h->max ? mid : h->max;
+			return mean < h->max ? mean : h->max;
 		}
 	}
 	return h->max;

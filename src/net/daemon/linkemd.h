@@ -21,7 +21,7 @@
 #define LKD_RCVBUF (32u << 20)     /* bytes, SO_RCVBUFFORCE */
 #define LKD_VBUF (128u << 10)      /* verdict batch buffer, bytes */
 #define LKD_RECV_BATCH 64          /* messages per recvmmsg() */
-#define LKD_RECV_MSG_MAX (65535 + 1024)
+#define LKD_RECV_MSG_MAX (65536 + 1024)   /* a multiple of 8: alignment */
 #define LKD_NEAR_NS 1000000ull       /* the last stretch: epoll timeout */
 
 enum lkd_ev_kind { LKD_EV_QUEUE, LKD_EV_LISTEN, LKD_EV_CLIENT, LKD_EV_SIGNAL,
@@ -69,6 +69,7 @@ struct lkd_queue {
 	size_t vlen;
 	uint32_t last_id;
 	uint64_t packets, held, fail_open, enobufs, verdict_errors, truncated;
+	uint64_t dup_errors;                /* copies the raw socket refused */
 	bool keep;                         /* reload bookkeeping */
 };
 
@@ -114,7 +115,10 @@ struct lkd {
 	size_t nqueues;
 	struct lkd_linkset *cur;
 	uint64_t gen, seq;
-	uint64_t spin_ns;                  /* busy-wait before a release */
+	uint64_t spin_ns;                  /* fixed busy-wait before a release */
+	uint64_t wake_lat_ns;              /* learnt lateness of wake-ups */
+	uint64_t wake_lat_max_ns;          /* its cap; 0: not learnt */
+	uint64_t wake_at;                  /* planned wake-up, 0: none */
 	struct lkd_heap heap;
 	struct lkd_pkt *free_pkts;
 	struct lkd_pkt **chunks;           /* the pool's allocations */
@@ -126,6 +130,7 @@ struct lkd {
 	struct mmsghdr rxmsgs[LKD_RECV_BATCH];
 	struct iovec rxiov[LKD_RECV_BATCH];
 	bool stop;
+	bool events_stale;                 /* queues changed: re-poll */
 };
 
 /* queue.c: the NFQUEUE socket of one queue.
@@ -190,10 +195,13 @@ void lkd_sched_flush(struct lkd *d);
  * timerfd for the heap's first packet (LKD_NEAR_NS early) when that
  * changed or it fired; lkd_timer_wait() gives the epoll_pwait2() timeout:
  * NULL (sleep until an event or the timerfd) while the release is far,
- * else the time left (minus the spin margin; 0 while spinning). */
+ * else the time left minus the learnt wake-up lateness and the spin
+ * margin (0 while polling the last microseconds). */
 int lkd_timer_init(struct lkd *d);
 void lkd_timer_sync(struct lkd *d);
-struct timespec *lkd_timer_wait(const struct lkd *d, struct timespec *ts);
+struct timespec *lkd_timer_wait(struct lkd *d, struct timespec *ts);
+/* After epoll returned NEVENTS: learn from a timed wake-up's lateness. */
+void lkd_timer_woke(struct lkd *d, int nevents);
 
 /* linkset.c */
 struct lkd_linkset *lkd_linkset_new(const struct zf_lk_config *cfg,

@@ -1,6 +1,6 @@
 /* main.c - zonefall-linkem: the userspace link emulator of one lab.
  *
- *   zonefall-linkem --dir DIR [--spin-us N] [--verbose]
+ *   zonefall-linkem --dir DIR [--spin-us N] [--wake-max-us N] [--verbose]
  *
  * Reads DIR/config (missing: starts empty), binds its NFQUEUE queues,
  * then creates DIR/ctl.sock: from that moment it is ready. It does not
@@ -27,12 +27,13 @@
 #include <unistd.h>
 
 #define DEFAULT_SPIN_US 0
+#define DEFAULT_WAKE_MAX_US 200
 #define MAX_EVENTS 64
 
 static int usage(void)
 {
 	fprintf(stderr, "usage: zonefall-linkem --dir DIR [--spin-us N] "
-		"[--verbose]\n");
+		"[--wake-max-us N] [--verbose]\n");
 	return 2;
 }
 
@@ -41,24 +42,27 @@ static int parse_args(int argc, char **argv, struct lkd *d)
 	static const struct option opts[] = {
 		{ "dir", required_argument, NULL, 'd' },
 		{ "spin-us", required_argument, NULL, 's' },
+		{ "wake-max-us", required_argument, NULL, 'w' },
 		{ "verbose", no_argument, NULL, 'v' },
 		{ NULL, 0, NULL, 0 },
 	};
-	uint64_t spin_us = DEFAULT_SPIN_US;
+	uint64_t spin_us = DEFAULT_SPIN_US, wake_us = DEFAULT_WAKE_MAX_US;
 	int c;
 
-	while ((c = getopt_long(argc, argv, "d:s:v", opts, NULL)) != -1) {
+	while ((c = getopt_long(argc, argv, "d:s:w:v", opts, NULL)) != -1) {
 		if (c == 'd')
 			d->dir = optarg;
 		else if (c == 'v')
 			zf_log_set_level(2);
-		else if (c != 's' ||
-			 zf_lk_parse_u64(optarg, 10000, &spin_us) < 0)
+		else if ((c != 's' && c != 'w') ||
+			 zf_lk_parse_u64(optarg, 10000,
+					 c == 's' ? &spin_us : &wake_us) < 0)
 			return -EINVAL;
 	}
 	if (!d->dir || optind != argc)
 		return -EINVAL;
 	d->spin_ns = spin_us * 1000;
+	d->wake_lat_max_ns = wake_us * 1000;
 	return 0;
 }
 
@@ -156,9 +160,13 @@ static int run(struct lkd *d)
 				 lkd_timer_wait(d, &ts), NULL);
 		if (n < 0 && errno != EINTR)
 			return -errno;
-		for (int i = 0; i < n; i++)
+		lkd_timer_woke(d, n);
+		/* A reload may free queues whose events are further in EVS:
+		 * then the rest waits for the next epoll_pwait2() (level
+		 * triggered, nothing is lost). A client frees only itself. */
+		d->events_stale = false;
+		for (int i = 0; i < n && !d->events_stale; i++)
 			dispatch(d, &evs[i]);
-		/* Events may free clients: nothing of evs is used after. */
 	}
 	return 0;
 }

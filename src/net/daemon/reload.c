@@ -106,6 +106,7 @@ static void commit(struct lkd *d, const struct zf_lk_config *cfg,
 	struct lkd_linkset *ls = lkd_linkset_new(cfg, gen);
 
 	close_dropped(d);
+	d->events_stale = true;
 	for (size_t i = 0; i < cfg->nqueues; i++) {
 		struct lkd_queue *q = newq[i];
 

@@ -82,16 +82,18 @@ static void account(struct lkd_pkt *p, uint64_t sent)
 /* Copies go out through the queue netns's raw socket (IP_HDRINCL): they
  * leave the router as locally sent packets, so they are not queued again.
  * IPv4 only; a send error loses the copy, nothing else. */
-static void send_copies(const struct lkd_pkt *p)
+static void send_copies(struct lkd_pkt *p)
 {
 	struct sockaddr_in dst = { .sin_family = AF_INET };
 
 	if (p->ndup == 0 || !p->data || p->len < 20 || (p->data[0] >> 4) != 4)
 		return;
 	memcpy(&dst.sin_addr, p->data + 16, 4);
-	for (unsigned i = 0; i < p->ndup; i++)
-		(void)sendto(p->q->rawfd, p->data, p->len, 0,
-			     (struct sockaddr *)&dst, sizeof(dst));
+	for (unsigned i = 0; i < p->ndup; i++) {
+		if (sendto(p->q->rawfd, p->data, p->len, 0,
+			   (struct sockaddr *)&dst, sizeof(dst)) < 0)
+			p->q->dup_errors++;
+	}
 }
 
 void lkd_sched_flush(struct lkd *d)

@@ -84,9 +84,11 @@ static void jqueue(struct jbuf *j, const struct lkd_queue *q)
 	jstr(j, q->netns);
 	jadd(j, ",\"mode\":\"%s\",\"packets\":%" PRIu64 ",\"held\":%" PRIu64
 	     ",\"fail_open\":%" PRIu64 ",\"enobufs\":%" PRIu64
-	     ",\"uncopied\":%" PRIu64 ",\"verdict_errors\":%" PRIu64 "}",
+	     ",\"uncopied\":%" PRIu64 ",\"verdict_errors\":%" PRIu64
+	     ",\"dup_errors\":%" PRIu64 "}",
 	     q->copy_packet ? "packet" : "meta", q->packets, q->held,
-	     q->fail_open, q->enobufs, q->truncated, q->verdict_errors);
+	     q->fail_open, q->enobufs, q->truncated, q->verdict_errors,
+	     q->dup_errors);
 }
 
 char *lkd_stats_json(const struct lkd *d, size_t *len)

@@ -7,10 +7,13 @@
  *    most 1 us of slack (PR_SET_TIMERSLACK is 1 ns). Measured on the
  *    reference VM, this wakes ~9 us after the time where a timerfd wake-up
  *    took ~18 us (median).
- * With --spin-us the timeout ends that much before the release and the
- * loop polls (timeout 0) until it is due; measured worse end to end on a
- * busy 2-CPU machine (a spinning task loses its CPU for whole slices), so
- * it is off by default. */
+ * Waking takes time (tens of microseconds from an idle CPU): the loop
+ * learns how late its timed wake-ups are (moving average, capped by
+ * --wake-max-us, default 200; 0 turns this off) and sets its timeout that
+ * much early, then polls (timeout 0) the few microseconds left. --spin-us
+ * adds a fixed polling margin on top (default 0: measured worse end to end
+ * on a busy 2-CPU machine, a task that spins long loses its CPU for whole
+ * scheduler slices). */
 #include "net/daemon/linkemd.h"
 #include "util/timeutil.h"
 
@@ -55,16 +58,34 @@ void lkd_timer_sync(struct lkd *d)
 		arm(d, want);
 }
 
-struct timespec *lkd_timer_wait(const struct lkd *d, struct timespec *ts)
+struct timespec *lkd_timer_wait(struct lkd *d, struct timespec *ts)
 {
 	struct lkd_pkt *top = lkd_heap_top(&d->heap);
-	uint64_t now = zf_now_ns(), ns;
+	uint64_t now = zf_now_ns(), left, margin, ns;
 
+	d->wake_at = 0;
 	if (!top || top->release_ns > now + LKD_NEAR_NS)
 		return NULL;
-	ns = top->release_ns > now + d->spin_ns ?
-	     top->release_ns - now - d->spin_ns : 0;
+	left = top->release_ns > now ? top->release_ns - now : 0;
+	margin = d->spin_ns + d->wake_lat_ns;
+	ns = left > margin ? left - margin : 0;
+	if (ns)
+		d->wake_at = now + ns;
 	ts->tv_sec = (time_t)(ns / ZF_NS_PER_S);
 	ts->tv_nsec = (long)(ns % ZF_NS_PER_S);
 	return ts;
+}
+
+void lkd_timer_woke(struct lkd *d, int nevents)
+{
+	uint64_t now, late;
+
+	if (!d->wake_at || nevents != 0 || d->wake_lat_max_ns == 0)
+		return;            /* not a timed wake-up */
+	now = zf_now_ns();
+	late = now > d->wake_at ? now - d->wake_at : 0;
+	if (late > d->wake_lat_max_ns)
+		late = d->wake_lat_max_ns;
+	/* Moving average over ~8 wake-ups. */
+	d->wake_lat_ns = (d->wake_lat_ns * 7 + late) / 8;
 }
