@@ -44,6 +44,8 @@ demo: deps build
 bench: build
 	./bench/lab-scale $(BUILD)/zonefall
 	./bench/probe-vs-wrk $(BUILD)
+	./bench/partition-scale $(BUILD)/zonefall
+	./bench/linkem $(BUILD)
 
 clean:
 	rm -rf $(BUILD) build-asan build-fuzz

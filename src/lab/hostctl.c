@@ -68,7 +68,9 @@ int zf_host_ctl(const struct zf_labrt *rt, size_t host, const char *req,
 	return rc;
 }
 
-/* Name of the first service that is still coming up, or NULL if none. */
+/* Name of the first service that is still coming up, or NULL if none. A
+ * service in back-off (it exited and waits to be started again) is not up:
+ * a crash loop must not pass for a lab that works. */
 static const char *first_unready(json_t *status, char *buf, size_t len)
 {
 	json_t *svcs = json_object_get(status, "services"), *s;
@@ -76,7 +78,8 @@ static const char *first_unready(json_t *status, char *buf, size_t len)
 
 	json_array_foreach(svcs, i, s) {
 		const char *st = json_string_value(json_object_get(s, "state"));
-		if (st && (!strcmp(st, "waiting") || !strcmp(st, "starting"))) {
+		if (st && (!strcmp(st, "waiting") || !strcmp(st, "starting") ||
+			   !strcmp(st, "backoff"))) {
 			snprintf(buf, len, "%s (%s)",
 				 json_string_value(json_object_get(s, "name")), st);
 			return buf;
@@ -102,7 +105,8 @@ int zf_host_wait_ready(const struct zf_labrt *rt, size_t host, int timeout_ms,
 		}
 		zf_sleep_ns(5 * ZF_NS_PER_MS);
 	} while (zf_now_ns() < deadline);
-	snprintf(err, errlen, "host %s: %s is not ready after %d ms",
-		 rt->lab->hosts[host].name, what, timeout_ms);
+	snprintf(err, errlen, "host %s: %s is not ready after %d ms (see "
+		 "`zonefall logs %s`)", rt->lab->hosts[host].name, what, timeout_ms,
+		 rt->lab->hosts[host].name);
 	return -ETIMEDOUT;
 }

@@ -317,6 +317,19 @@ static unsigned char route_rtn(enum zf_route_type t)
 /* Deleting matches any scope (RT_SCOPE_NOWHERE is the kernel's wildcard)
  * but only routes of our protocol; adding sets scope link for a directly
  * connected unicast route and universe otherwise. */
+/* Destination, gateway, interface and source of R, those that are set. */
+static void put_route_attrs(struct nlmsghdr *nlh, const struct zf_route *r)
+{
+	if (r->plen)
+		mnl_attr_put_u32(nlh, RTA_DST, htonl(r->dst));
+	if (r->gw)
+		mnl_attr_put_u32(nlh, RTA_GATEWAY, htonl(r->gw));
+	if (r->ifindex)
+		mnl_attr_put_u32(nlh, RTA_OIF, (uint32_t)r->ifindex);
+	if (r->src)
+		mnl_attr_put_u32(nlh, RTA_PREFSRC, htonl(r->src));
+}
+
 static void fill_rtmsg(struct rtmsg *rtm, const struct zf_route *r, int add)
 {
 	rtm->rtm_family = AF_INET;
@@ -347,14 +360,7 @@ int zf_nl_route(struct zf_nl *nl, const struct zf_route *r, int add)
 			add ? NLM_F_CREATE | NLM_F_EXCL : 0, sizeof(*rtm),
 			(void **)&rtm);
 	fill_rtmsg(rtm, r, add);
-	if (r->plen)
-		mnl_attr_put_u32(nlh, RTA_DST, htonl(r->dst));
-	if (r->gw)
-		mnl_attr_put_u32(nlh, RTA_GATEWAY, htonl(r->gw));
-	if (r->ifindex)
-		mnl_attr_put_u32(nlh, RTA_OIF, (uint32_t)r->ifindex);
-	if (r->src)
-		mnl_attr_put_u32(nlh, RTA_PREFSRC, htonl(r->src));
+	put_route_attrs(nlh, r);
 	msg_end(nl, nlh);
 	return 0;
 }
@@ -495,10 +501,6 @@ void zf_nl_msg_end(struct zf_nl *nl, const struct nlmsghdr *nlh)
 	msg_end(nl, nlh);
 }
 
-int zf_nl_socket_open(int netns_fd, struct mnl_socket **out)
-{
-	return open_socket(netns_fd, out);
-}
 
 int zf_nl_route_replace(struct zf_nl *nl, const struct zf_route *r)
 {
@@ -511,14 +513,7 @@ int zf_nl_route_replace(struct zf_nl *nl, const struct zf_route *r)
 	nlh = msg_start(nl, RTM_NEWROUTE, NLM_F_CREATE | NLM_F_REPLACE,
 			sizeof(*rtm), (void **)&rtm);
 	fill_rtmsg(rtm, r, 1);
-	if (r->plen)
-		mnl_attr_put_u32(nlh, RTA_DST, htonl(r->dst));
-	if (r->gw)
-		mnl_attr_put_u32(nlh, RTA_GATEWAY, htonl(r->gw));
-	if (r->ifindex)
-		mnl_attr_put_u32(nlh, RTA_OIF, (uint32_t)r->ifindex);
-	if (r->src)
-		mnl_attr_put_u32(nlh, RTA_PREFSRC, htonl(r->src));
+	put_route_attrs(nlh, r);
 	msg_end(nl, nlh);
 	return 0;
 }
@@ -676,4 +671,37 @@ int zf_nl_link_flags(struct zf_nl *nl, int ifindex, unsigned int *flags)
 	ifm->ifi_family = AF_UNSPEC;
 	ifm->ifi_index = ifindex;
 	return query(nl, nlh, on_link, flags);
+}
+
+int zf_nl_dump(int netns_fd, struct nlmsghdr *nlh, mnl_cb_t cb, void *data)
+{
+	char buf[16384];
+	struct mnl_socket *sock = NULL;
+	unsigned int portid;
+	ssize_t n;
+	int rc = open_socket(netns_fd, &sock);
+
+	if (rc == 0 && mnl_socket_bind(sock, 0, MNL_SOCKET_AUTOPID) < 0)
+		rc = -errno;
+	nlh->nlmsg_flags = NLM_F_REQUEST | NLM_F_DUMP;
+	nlh->nlmsg_seq = 1;
+	if (rc == 0 && mnl_socket_sendto(sock, nlh, nlh->nlmsg_len) < 0)
+		rc = -errno;
+	portid = rc == 0 ? mnl_socket_get_portid(sock) : 0;
+	while (rc == 0) {
+		n = mnl_socket_recvfrom(sock, buf, sizeof(buf));
+		if (n < 0) {
+			rc = -errno;
+			break;
+		}
+		rc = mnl_cb_run(buf, (size_t)n, 1, portid, cb, data);
+		if (rc <= MNL_CB_STOP) {
+			rc = rc < 0 ? -errno : 0;
+			break;
+		}
+		rc = 0;
+	}
+	if (sock)
+		mnl_socket_close(sock);
+	return rc;
 }

@@ -32,42 +32,19 @@ static int on_neigh(const struct nlmsghdr *nlh, void *data)
 	return MNL_CB_OK;
 }
 
-static int dump(struct mnl_socket *sock, struct neigh_list *l)
-{
-	char buf[16384];
-	struct nlmsghdr *nlh = mnl_nlmsg_put_header(buf);
-	struct ndmsg *ndm;
-	unsigned int portid = mnl_socket_get_portid(sock);
-	ssize_t n;
-	int rc;
-
-	nlh->nlmsg_type = RTM_GETNEIGH;
-	nlh->nlmsg_flags = NLM_F_REQUEST | NLM_F_DUMP;
-	nlh->nlmsg_seq = 1;
-	ndm = mnl_nlmsg_put_extra_header(nlh, sizeof(*ndm));
-	ndm->ndm_family = AF_INET;
-	if (mnl_socket_sendto(sock, nlh, nlh->nlmsg_len) < 0)
-		return -errno;
-	do {
-		n = mnl_socket_recvfrom(sock, buf, sizeof(buf));
-		if (n < 0)
-			return -errno;
-		rc = mnl_cb_run(buf, (size_t)n, 1, portid, on_neigh, l);
-	} while (rc > MNL_CB_STOP);
-	return rc < 0 ? -errno : 0;
-}
-
 int zf_nl_neigh_flush(int ns_fd, int ifindex)
 {
 	struct neigh_list l = { .ifindex = ifindex };
-	struct mnl_socket *sock = NULL;
+	char buf[256];
+	struct nlmsghdr *req = mnl_nlmsg_put_header(buf);
+	struct ndmsg *q;
 	struct zf_nl *nl = NULL;
-	int rc = zf_nl_socket_open(ns_fd, &sock);
+	int rc;
 
-	if (rc == 0 && mnl_socket_bind(sock, 0, MNL_SOCKET_AUTOPID) < 0)
-		rc = -errno;
-	if (rc == 0)
-		rc = dump(sock, &l);
+	req->nlmsg_type = RTM_GETNEIGH;
+	q = mnl_nlmsg_put_extra_header(req, sizeof(*q));
+	q->ndm_family = AF_INET;
+	rc = zf_nl_dump(ns_fd, req, on_neigh, &l);
 	if (rc == 0 && l.n)
 		rc = zf_nl_open(ns_fd, &nl);
 	for (size_t i = 0; rc == 0 && i < l.n; i++) {
@@ -85,7 +62,5 @@ int zf_nl_neigh_flush(int ns_fd, int ifindex)
 	if (rc == -ENOENT)
 		rc = 0;
 	zf_nl_close(nl);
-	if (sock)
-		mnl_socket_close(sock);
 	return rc;
 }

@@ -16,8 +16,10 @@ struct nlmsghdr *zf_nl_msg_start(struct zf_nl *nl, uint16_t type, uint16_t flags
 				 size_t hdrlen, void **hdr);
 void zf_nl_msg_end(struct zf_nl *nl, const struct nlmsghdr *nlh);
 
-/* A NETLINK_ROUTE socket (not bound) created in namespace NETNS_FD (-1: the
- * caller's); the calling thread ends in its own namespace. 0 or -errno. */
-int zf_nl_socket_open(int netns_fd, struct mnl_socket **out);
+
+/* Send the dump request NLH (NLM_F_DUMP is set here) on a new socket in
+ * namespace NETNS_FD and run CB on every answer until the dump is done.
+ * 0 or -errno. */
+int zf_nl_dump(int netns_fd, struct nlmsghdr *nlh, mnl_cb_t cb, void *data);
 
 #endif

@@ -123,44 +123,19 @@ static int on_qdisc(const struct nlmsghdr *nlh, void *data)
 	return MNL_CB_OK;
 }
 
-static int dump_qdiscs(struct mnl_socket *sock, struct root_query *q)
+int zf_tc_root_tbf(int ns_fd, int ifindex, uint64_t *rate_bps)
 {
-	char buf[16384];
+	char buf[256];
+	struct root_query q = { .ifindex = ifindex };
 	struct nlmsghdr *nlh = mnl_nlmsg_put_header(buf);
 	struct tcmsg *tcm;
-	unsigned int seq = 1, portid = mnl_socket_get_portid(sock);
-	ssize_t n;
 	int rc;
 
 	nlh->nlmsg_type = RTM_GETQDISC;
-	nlh->nlmsg_flags = NLM_F_REQUEST | NLM_F_DUMP;
-	nlh->nlmsg_seq = seq;
 	tcm = mnl_nlmsg_put_extra_header(nlh, sizeof(*tcm));
 	tcm->tcm_family = AF_UNSPEC;
-	tcm->tcm_ifindex = q->ifindex;
-	if (mnl_socket_sendto(sock, nlh, nlh->nlmsg_len) < 0)
-		return -errno;
-	do {
-		n = mnl_socket_recvfrom(sock, buf, sizeof(buf));
-		if (n < 0)
-			return -errno;
-		rc = mnl_cb_run(buf, (size_t)n, seq, portid, on_qdisc, q);
-	} while (rc > MNL_CB_STOP);
-	return rc < 0 ? -errno : 0;
-}
-
-int zf_tc_root_tbf(int ns_fd, int ifindex, uint64_t *rate_bps)
-{
-	struct root_query q = { .ifindex = ifindex };
-	struct mnl_socket *sock = NULL;
-	int rc = zf_nl_socket_open(ns_fd, &sock);
-
-	if (rc == 0 && mnl_socket_bind(sock, 0, MNL_SOCKET_AUTOPID) < 0)
-		rc = -errno;
-	if (rc == 0)
-		rc = dump_qdiscs(sock, &q);
-	if (sock)
-		mnl_socket_close(sock);
+	tcm->tcm_ifindex = ifindex;
+	rc = zf_nl_dump(ns_fd, nlh, on_qdisc, &q);
 	*rate_bps = q.rate_bps;
 	return rc;
 }

@@ -99,3 +99,20 @@ gear_state() {
     ip netns exec "$ns" ip -o link show | awk '{print $2, $3}'
   done
 }
+
+# net_lab_up: write and bring up the network-fault lab $LAB, remember the
+# gear as the lab made it, and define the helpers the tests share:
+# same_gear WHAT (the gear is as it was, no fault active), inject ARGS...,
+# revert WHAT.
+net_lab_up() {
+  write_net_lab $LAB "$WORK/lab.yaml"
+  lab_up $LAB "$WORK/lab.yaml" >/dev/null
+  gear_state >"$WORK/gear.before"
+}
+same_gear() {
+  gear_state >"$WORK/gear.after"
+  diff -u "$WORK/gear.before" "$WORK/gear.after" >&2 || fail "$1: the gear differs"
+  [ "$(fault_count)" = 0 ] || fail "$1: faults still active"
+}
+inject() { zf inject --lab $LAB "$@" >/dev/null || fail "inject $*"; }
+revert() { zf revert --lab $LAB >/dev/null || fail "revert after: $*"; }

@@ -30,4 +30,17 @@ ok "oversize lab file refused (exit 2)"
 set +e; zf up "$WORK/missing.yaml" 2>"$WORK/err"; rc=$?; set -e
 [ $rc -eq 2 ] || fail "missing file: exit $rc"
 ok "missing lab file: exit 2"
+# A service that crashes at once never gets ready: `up` waits, then fails
+# naming it (whether caught starting or in back-off between restarts), and
+# leaves nothing behind.
+cat >"$WORK/crash.yaml" <<'YAML'
+lab: t-crash
+regions: { r1: { zones: [a] } }
+hosts: { h1: { zone: r1/a, services: { boom: { run: "false", restart: always, ready: { tcp: 9 } } } } }
+YAML
+ZF_LABS_TO_REMOVE+=(t-crash)
+set +e; zf up "$WORK/crash.yaml" --wait 2 2>"$WORK/err"; rc=$?; set -e
+[ $rc -ne 0 ] || fail "a crash-looping service passed for up"
+grep -Eq "boom \((backoff|starting)\)" "$WORK/err" || fail "crash loop: $(cat "$WORK/err")"
+ok "a crash-looping service makes up fail, naming it"
 assert_same_snapshot "$WORK/before.snap" "after all the broken files"

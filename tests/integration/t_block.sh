@@ -11,16 +11,7 @@ source "$(dirname "$0")/lib.sh"
 source "$(dirname "$0")/netfault_lib.sh"
 
 LAB=t-block
-write_net_lab $LAB "$WORK/lab.yaml"
-lab_up $LAB "$WORK/lab.yaml" >/dev/null
-gear_state >"$WORK/gear.before"
-same_gear() {
-  gear_state >"$WORK/gear.after"
-  diff -u "$WORK/gear.before" "$WORK/gear.after" >&2 || fail "$1: the gear differs"
-  [ "$(fault_count)" = 0 ] || fail "$1: faults still active"
-}
-inject() { zf inject --lab $LAB "$@" >/dev/null || fail "inject $*"; }
-revert() { zf revert --lab $LAB >/dev/null || fail "revert after: $*"; }
+net_lab_up
 
 # --- drop (the default: tcp, any port) ------------------------------------
 inject block "client user1 -> host a1"

@@ -8,16 +8,7 @@ source "$(dirname "$0")/lib.sh"
 source "$(dirname "$0")/netfault_lib.sh"
 
 LAB=t-linkdn
-write_net_lab $LAB "$WORK/lab.yaml"
-lab_up $LAB "$WORK/lab.yaml" >/dev/null
-gear_state >"$WORK/gear.before"
-same_gear() {
-  gear_state >"$WORK/gear.after"
-  diff -u "$WORK/gear.before" "$WORK/gear.after" >&2 || fail "$1: the gear differs"
-  [ "$(fault_count)" = 0 ] || fail "$1: faults still active"
-}
-inject() { zf inject --lab $LAB "$@" >/dev/null || fail "inject $*"; }
-revert() { zf revert --lab $LAB >/dev/null || fail "revert after: $*"; }
+net_lab_up
 # is_down NS IFNAME: the link is administratively down
 is_down() { ip netns exec "zf.$LAB.$1" ip -o link show dev "$2" | grep -qv '[<,]UP[,>]'; }
 CUT='timeout|EHOSTUNREACH|ENETUNREACH'

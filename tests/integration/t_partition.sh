@@ -11,16 +11,9 @@ source "$(dirname "$0")/lib.sh"
 source "$(dirname "$0")/netfault_lib.sh"
 
 LAB=t-part
-write_net_lab $LAB "$WORK/lab.yaml"
-lab_up $LAB "$WORK/lab.yaml" >/dev/null
-gear_state >"$WORK/gear.before"
-same_gear() { # same_gear WHAT: the gear is as it was before any fault
-  gear_state >"$WORK/gear.after"
-  diff -u "$WORK/gear.before" "$WORK/gear.after" >&2 || fail "$1: the gear differs"
-  [ "$(fault_count)" = 0 ] || fail "$1: faults still active"
-}
+net_lab_up
+# here inject keeps its JSON answer (apply_ms) in $WORK/inj.json
 inject() { zf inject --lab $LAB "$@" --json >"$WORK/inj.json" || fail "inject $*"; }
-revert() { zf revert --lab $LAB >/dev/null || fail "revert after: $*"; }
 
 want_reach ok a1 b1
 want_reach ok user1 a1

@@ -10,15 +10,7 @@ source "$(dirname "$0")/lib.sh"
 source "$(dirname "$0")/netfault_lib.sh"
 
 LAB=t-route
-write_net_lab $LAB "$WORK/lab.yaml"
-lab_up $LAB "$WORK/lab.yaml" >/dev/null
-gear_state >"$WORK/gear.before"
-same_gear() {
-  gear_state >"$WORK/gear.after"
-  diff -u "$WORK/gear.before" "$WORK/gear.after" >&2 || fail "$1: the gear differs"
-  [ "$(fault_count)" = 0 ] || fail "$1: faults still active"
-}
-inject() { zf inject --lab $LAB "$@" >/dev/null || fail "inject $*"; }
+net_lab_up
 
 # connect_ms FROM TO: how the connection ends and how long that took.
 connect_ms() {
