@@ -1,48 +1,46 @@
 /* linkem_client.h - talking to a running zonefall-linkem from zonefall:
- * readiness, one request/one response, and the usual requests.
- *
- * Protocol (docs/linkem.md): the daemon listens on DIR/ctl.sock (AF_UNIX,
- * SOCK_STREAM); a request is one line, the response one line, both ending
- * in '\n'; a connection may carry several requests. Requests: "reload"
- * (-> "ok GEN" or "error MSG"), "stats" (-> one JSON object), "quit"
- * (-> "ok", then the daemon exits as on SIGTERM). */
+ * readiness, reload, stats, quit over its control socket (DIR/ctl.sock;
+ * util/ctlclient.h has the protocol, docs/linkem.md the requests). */
 #ifndef ZF_NET_LINKEM_CLIENT_H
 #define ZF_NET_LINKEM_CLIENT_H
 
-#include <stddef.h>
-#include <stdint.h>
-#include <sys/types.h>
+#include "util/ctlclient.h"
 
-#define ZF_LINKEM_SOCK "ctl.sock"
+#define ZF_LINKEM_SOCK ZF_CTL_SOCK
 #define ZF_LINKEM_CONFIG "config"
 
-/* Send REQ (one line, without '\n') to the daemon of DIR and read its
- * response line into RESP (NUL-terminated, without '\n'), all within
- * TIMEOUT_MS. Returns 0 when the daemon answered (whatever it said), or
- * -ENOENT/-ECONNREFUSED (no daemon), -ETIMEDOUT, -EMSGSIZE (the response
- * did not fit in LEN; RESP holds its start), -EPROTO (connection closed
- * before a full line), -EINVAL (REQ holds '\n'), or another negative
- * errno. */
-int zf_linkem_request(const char *dir, const char *req, char *resp,
-		      size_t len, int timeout_ms);
+/* The control protocol of util/ctlclient.h, under this daemon's names. */
+static inline int zf_linkem_request(const char *dir, const char *req, char *resp,
+				size_t len, int timeout_ms)
+{
+	return zf_ctl_request(dir, req, resp, len, timeout_ms);
+}
 
-/* Same, with the response in a new buffer (*RESP, free it) of any length
- * up to 64 MiB; used for "stats". */
-int zf_linkem_request_alloc(const char *dir, const char *req, char **resp,
-			    int timeout_ms);
+static inline int zf_linkem_request_alloc(const char *dir, const char *req,
+				      char **resp, int timeout_ms)
+{
+	return zf_ctl_request_alloc(dir, req, resp, timeout_ms);
+}
 
-/* Wait until the daemon started as PID (0: do not watch a process)
- * accepts connections on DIR/ctl.sock. Returns 0, -ETIMEDOUT, or -ECHILD
- * if PID exited first (it is not reaped: the caller still waits for it). */
-int zf_linkem_wait_ready(const char *dir, pid_t pid, int timeout_ms);
+static inline int zf_linkem_wait_ready(const char *dir, pid_t pid, int timeout_ms)
+{
+	return zf_ctl_wait_ready(dir, pid, timeout_ms);
+}
 
-/* "reload": 0 and the new generation in *GEN, or -EINVAL with the
- * daemon's message (e.g. "config:3: expected ...") in ERR, or a negative
- * errno from the transport (ERR says which). */
-int zf_linkem_reload(const char *dir, uint64_t *gen, char *err,
-		     size_t errlen, int timeout_ms);
+static inline int zf_linkem_reload(const char *dir, uint64_t *gen, char *err,
+			       size_t errlen, int timeout_ms)
+{
+	return zf_ctl_reload(dir, gen, err, errlen, timeout_ms);
+}
 
-/* "quit": 0 once the daemon said ok (it exits right after). */
-int zf_linkem_quit(const char *dir, int timeout_ms);
+static inline int zf_linkem_stats(const char *dir, char **json, int timeout_ms)
+{
+	return zf_ctl_stats(dir, json, timeout_ms);
+}
+
+static inline int zf_linkem_quit(const char *dir, int timeout_ms)
+{
+	return zf_ctl_quit(dir, timeout_ms);
+}
 
 #endif

@@ -63,6 +63,7 @@ snapshot() {
     # Zombies are dead already (waiting for the machine's PID 1 to reap them).
     echo "zonefall-init processes: $(ps -eo stat=,comm= | awk '$1 !~ /^Z/ && $2 == "zonefall-init"' | wc -l)"
     echo "zonefall-linkem processes: $(ps -eo stat=,comm= | awk '$1 !~ /^Z/ && $2 ~ /^zonefall-linke/' | wc -l)"
+    echo "zonefall-dns processes: $(ps -eo stat=,comm= | awk '$1 !~ /^Z/ && $2 == "zonefall-dns"' | wc -l)"
     echo "## state"; ls /run/zonefall 2>/dev/null || true
   }
 }
