@@ -46,6 +46,7 @@ bench: build
 	./bench/probe-vs-wrk $(BUILD)
 	./bench/partition-scale $(BUILD)/zonefall
 	./bench/linkem $(BUILD)
+	./bench/dns-qps $(BUILD)
 
 clean:
 	rm -rf $(BUILD) build-asan build-fuzz
