@@ -6,83 +6,60 @@
 #include "util/fsutil.h"
 #include "util/log.h"
 #include "util/mem.h"
+#include "util/text.h"
 
 #include <arpa/inet.h>
 #include <errno.h>
 #include <inttypes.h>
-#include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
-struct text {
-	char *buf;
-	size_t len, cap;
-};
 
-ZF_PRINTF(2, 3)
-static void text_add(struct text *t, const char *fmt, ...)
-{
-	va_list ap;
-	int n;
-
-	for (;;) {
-		va_start(ap, fmt);
-		n = vsnprintf(t->buf + t->len, t->cap - t->len, fmt, ap);
-		va_end(ap);
-		if (n < 0)
-			ZF_BUG("vsnprintf failed");
-		if ((size_t)n < t->cap - t->len)
-			break;
-		t->cap = (t->cap + (size_t)n + 1) * 2;
-		t->buf = zf_xrealloc(t->buf, t->cap);
-	}
-	t->len += (size_t)n;
-}
 
 static const char *ip(struct in_addr a, char *buf)
 {
 	return inet_ntop(AF_INET, &a, buf, INET_ADDRSTRLEN);
 }
 
-static void add_records(struct text *t, const struct zf_dns_config *cfg)
+static void add_records(struct zf_text *t, const struct zf_dns_config *cfg)
 {
 	char a[INET_ADDRSTRLEN];
 
 	for (size_t i = 0; i < cfg->nas; i++) {
 		const struct zf_dns_a_cfg *r = &cfg->as[i];
 
-		text_add(t, "a %s %" PRIu32 " %s%s\n", r->name, r->ttl,
+		zf_text_add(t, "a %s %" PRIu32 " %s%s\n", r->name, r->ttl,
 			 ip(r->addr, a), r->down ? " health=down" : "");
 	}
 	for (size_t i = 0; i < cfg->ncnames; i++) {
 		const struct zf_dns_cname_cfg *c = &cfg->cnames[i];
 
-		text_add(t, "cname %s %" PRIu32 " %s\n", c->name, c->ttl,
+		zf_text_add(t, "cname %s %" PRIu32 " %s\n", c->name, c->ttl,
 			 c->target);
 	}
 	for (size_t i = 0; i < cfg->nrrsets; i++) {
 		const struct zf_dns_rrset_cfg *r = &cfg->rrsets[i];
 
-		text_add(t, "rrset %s order=%s health=%s\n", r->name,
+		zf_text_add(t, "rrset %s order=%s health=%s\n", r->name,
 			 r->roundrobin ? "roundrobin" : "fixed",
 			 r->health_aware ? "aware" : "ignore");
 	}
 }
 
-static void add_all(struct text *t, const struct zf_dns_config *cfg)
+static void add_all(struct zf_text *t, const struct zf_dns_config *cfg)
 {
 	char a[INET_ADDRSTRLEN], arg[64];
 
-	text_add(t, "# zonefall-dns config (written by zonefall)\n");
+	zf_text_add(t, "# zonefall-dns config (written by zonefall)\n");
 	if (cfg->zone[0])
-		text_add(t, "zone %s\n", cfg->zone);
+		zf_text_add(t, "zone %s\n", cfg->zone);
 	if (cfg->udp_max != ZF_DNS_UDP_MAX_DEFAULT)
-		text_add(t, "udp-max %u\n", (unsigned)cfg->udp_max);
+		zf_text_add(t, "udp-max %u\n", (unsigned)cfg->udp_max);
 	for (size_t i = 0; i < cfg->nlistens; i++) {
 		const struct zf_dns_listen_cfg *l = &cfg->listens[i];
 
-		text_add(t, "listen %s %s %s\n", l->id, l->netns,
+		zf_text_add(t, "listen %s %s %s\n", l->id, l->netns,
 			 ip(l->addr, a));
 	}
 	add_records(t, cfg);
@@ -90,7 +67,7 @@ static void add_all(struct text *t, const struct zf_dns_config *cfg)
 		const struct zf_dns_fault_cfg *f = &cfg->faults[i];
 
 		zf_dns_fault_arg(f, arg, sizeof(arg));
-		text_add(t, "fault %s %s %s %s%s%s\n", f->id, f->resolver,
+		zf_text_add(t, "fault %s %s %s %s%s%s\n", f->id, f->resolver,
 			 f->pattern, zf_dns_fault_mode_name(f->mode),
 			 arg[0] ? " " : "", arg);
 	}
@@ -109,7 +86,7 @@ static bool same_shape(const struct zf_dns_config *a,
 int zf_dns_config_format(const struct zf_dns_config *cfg, char **text,
 			 size_t *len, char *err, size_t errlen)
 {
-	struct text t;
+	struct zf_text t;
 	struct zf_dns_config check;
 	int rc;
 
@@ -118,23 +95,23 @@ int zf_dns_config_format(const struct zf_dns_config *cfg, char **text,
 	rc = zf_dns_config_check(cfg, NULL, err, errlen);
 	if (rc < 0)
 		return rc;
-	t = (struct text){ .buf = zf_xmalloc(256), .cap = 256 };
-	t.buf[0] = '\0';
+	t = (struct zf_text){ .s = zf_xmalloc(256), .cap = 256 };
+	t.s[0] = '\0';
 	add_all(&t, cfg);
 	/* The daemon's parser is the definition of valid: it checks every
 	 * record (builders' checks and those between records) on the very
 	 * text the daemon will read. Its messages say "config:LINE:". */
-	rc = zf_dns_config_parse("config", t.buf, t.len, &check, err, errlen);
+	rc = zf_dns_config_parse("config", t.s, t.len, &check, err, errlen);
 	if (rc == 0 && !same_shape(cfg, &check)) {
 		snprintf(err, errlen, "a field holds a space or a line break");
 		rc = -EINVAL;
 	}
 	zf_dns_config_free(&check);
 	if (rc < 0) {
-		free(t.buf);
+		free(t.s);
 		return rc;
 	}
-	*text = t.buf;
+	*text = t.s;
 	*len = t.len;
 	return 0;
 }

@@ -2,7 +2,7 @@
 #include "fault/net_chain.h"
 #include "fault/net_listing.h"
 #include "fault/net_rules.h"
-#include "fault/net_text.h"
+#include "util/text.h"
 
 #include <errno.h>
 #include <stdio.h>

@@ -13,7 +13,7 @@
 
 #include <stddef.h>
 
-#include "fault/net_text.h"
+#include "util/text.h"
 
 /* After the power faults' "forward" chain (-10) and the link emulator's
  * marking chain (-20). */

@@ -9,6 +9,7 @@
 #include "lab/nft.h"
 #include "util/log.h"
 #include "util/mem.h"
+#include "util/text.h"
 #include "util/proc.h"
 
 #include <errno.h>
@@ -108,44 +109,31 @@ int zf_emu_rule_del(int ns_fd, char *err, size_t errlen)
 			  NULL, 0, err, errlen);
 }
 
-static void append(char **buf, size_t *len, size_t *cap, const char *s)
-{
-	size_t n = strlen(s);
-
-	if (*len + n + 1 > *cap) {
-		*cap = (*len + n + 1) * 2;
-		*buf = zf_xrealloc(*buf, *cap);
-	}
-	memcpy(*buf + *len, s, n + 1);
-	*len += n;
-}
 
 int zf_emu_marks_set(int ns_fd, int g, size_t index, const struct zf_emu_link *links,
 		     size_t n, char *err, size_t errlen)
 {
-	char *buf = NULL, line[160];
-	size_t len = 0, cap = 0;
+	struct zf_text t = { 0 };
 	int rc;
 
-	append(&buf, &len, &cap, "flush set inet zonefall emu_iif\n"
-	       "flush set inet zonefall emu_oif\nflush set inet zonefall emu_pair\n");
+	zf_text_add(&t, "flush set inet zonefall emu_iif\n"
+		    "flush set inet zonefall emu_oif\nflush set inet zonefall emu_pair\n");
 	for (size_t i = 0; i < n; i++) {
 		const struct zf_emu_link *l = &links[i];
 		if (l->gear != g || l->index != index)
 			continue;
 		int iif = l->cfg.iif, oif = l->cfg.oif;
 		if (iif != ZF_LK_IF_ANY && oif != ZF_LK_IF_ANY)
-			snprintf(line, sizeof(line), "add element inet zonefall emu_pair "
-				 "{ %d . %d }\n", iif, oif);
+			zf_text_add(&t, "add element inet zonefall emu_pair "
+				    "{ %d . %d }\n", iif, oif);
 		else if (iif != ZF_LK_IF_ANY || oif != ZF_LK_IF_ANY)
-			snprintf(line, sizeof(line), "add element inet zonefall %s { %d }\n",
-				 iif != ZF_LK_IF_ANY ? "emu_iif" : "emu_oif",
-				 iif != ZF_LK_IF_ANY ? iif : oif);
+			zf_text_add(&t, "add element inet zonefall %s { %d }\n",
+				    iif != ZF_LK_IF_ANY ? "emu_iif" : "emu_oif",
+				    iif != ZF_LK_IF_ANY ? iif : oif);
 		else
 			ZF_BUG("emulated link %s matches every packet", l->cfg.name);
-		append(&buf, &len, &cap, line);
 	}
-	rc = zf_nft_run(ns_fd, buf, NULL, 0, err, errlen);
-	free(buf);
+	rc = zf_nft_run(ns_fd, zf_text_str(&t), NULL, 0, err, errlen);
+	zf_text_free(&t);
 	return rc;
 }

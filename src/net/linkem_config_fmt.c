@@ -5,41 +5,18 @@
 #include "util/fsutil.h"
 #include "util/log.h"
 #include "util/mem.h"
+#include "util/text.h"
 
 #include <errno.h>
 #include <inttypes.h>
-#include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
-struct text {
-	char *buf;
-	size_t len, cap;
-};
 
-ZF_PRINTF(2, 3)
-static void text_add(struct text *t, const char *fmt, ...)
-{
-	va_list ap;
-	int n;
-
-	for (;;) {
-		va_start(ap, fmt);
-		n = vsnprintf(t->buf + t->len, t->cap - t->len, fmt, ap);
-		va_end(ap);
-		if (n < 0)
-			ZF_BUG("vsnprintf failed");
-		if ((size_t)n < t->cap - t->len)
-			break;
-		t->cap = (t->cap + (size_t)n + 1) * 2;
-		t->buf = zf_xrealloc(t->buf, t->cap);
-	}
-	t->len += (size_t)n;
-}
 
 /* " KEY=V" with 6 decimals and no trailing zeros; nothing when V is 0. */
-static void add_decimal(struct text *t, const char *key, double v)
+static void add_decimal(struct zf_text *t, const char *key, double v)
 {
 	char num[64];
 	size_t n;
@@ -52,28 +29,28 @@ static void add_decimal(struct text *t, const char *key, double v)
 		num[--n] = '\0';
 	if (n > 0 && num[n - 1] == '.')
 		num[--n] = '\0';
-	text_add(t, " %s=%s", key, num);
+	zf_text_add(t, " %s=%s", key, num);
 }
 
-static void add_ifindex(struct text *t, const char *key, int32_t v)
+static void add_ifindex(struct zf_text *t, const char *key, int32_t v)
 {
 	if (v == ZF_LK_IF_ANY)
-		text_add(t, " %s=*", key);
+		zf_text_add(t, " %s=*", key);
 	else
-		text_add(t, " %s=%" PRId32, key, v);
+		zf_text_add(t, " %s=%" PRId32, key, v);
 }
 
-static void add_link(struct text *t, const struct zf_lk_link_cfg *l)
+static void add_link(struct zf_text *t, const struct zf_lk_link_cfg *l)
 {
-	text_add(t, "link %s queue=%" PRIu32, l->name, l->queue);
+	zf_text_add(t, "link %s queue=%" PRIu32, l->name, l->queue);
 	add_ifindex(t, "iif", l->iif);
 	add_ifindex(t, "oif", l->oif);
 	if (l->delay_ns)
-		text_add(t, " delay=%" PRIu64, l->delay_ns);
+		zf_text_add(t, " delay=%" PRIu64, l->delay_ns);
 	if (l->jitter_ns)
-		text_add(t, " jitter=%" PRIu64, l->jitter_ns);
+		zf_text_add(t, " jitter=%" PRIu64, l->jitter_ns);
 	if (l->dist != ZF_LK_DIST_UNIFORM)
-		text_add(t, " dist=%s", zf_lk_dist_name(l->dist));
+		zf_text_add(t, " dist=%s", zf_lk_dist_name(l->dist));
 	add_decimal(t, "delay_corr", l->delay_corr);
 	add_decimal(t, "loss", l->loss);
 	add_decimal(t, "loss_corr", l->loss_corr);
@@ -82,8 +59,8 @@ static void add_link(struct text *t, const struct zf_lk_link_cfg *l)
 	add_decimal(t, "corrupt", l->corrupt);
 	add_decimal(t, "duplicate", l->duplicate);
 	if (l->has_seed)
-		text_add(t, " seed=%" PRIu64, l->seed);
-	text_add(t, "\n");
+		zf_text_add(t, " seed=%" PRIu64, l->seed);
+	zf_text_add(t, "\n");
 }
 
 /* Run every record through the builder's checks (which also keep words
@@ -106,34 +83,34 @@ static int validate(const struct zf_lk_config *cfg, char *err, size_t errlen)
 int zf_lk_config_format(const struct zf_lk_config *cfg, char **text,
 			size_t *len, char *err, size_t errlen)
 {
-	struct text t = { 0 };
+	struct zf_text t = { 0 };
 	struct zf_lk_config check;
 	int rc;
 
 	rc = validate(cfg, err, errlen);
 	if (rc < 0)
 		return rc;
-	t.buf = zf_xmalloc(256);
+	t.s = zf_xmalloc(256);
 	t.cap = 256;
-	t.buf[0] = '\0';
-	text_add(&t, "# zonefall-linkem config (written by zonefall)\n");
+	t.s[0] = '\0';
+	zf_text_add(&t, "# zonefall-linkem config (written by zonefall)\n");
 	for (size_t i = 0; i < cfg->nqueues; i++) {
 		const struct zf_lk_queue_cfg *q = &cfg->queues[i];
 
-		text_add(&t, "queue %" PRIu32 " %s %u\n", q->id, q->netns,
+		zf_text_add(&t, "queue %" PRIu32 " %s %u\n", q->id, q->netns,
 			 (unsigned)q->num);
 	}
 	for (size_t i = 0; i < cfg->nlinks; i++)
 		add_link(&t, &cfg->links[i]);
 	/* The daemon's parser is the definition of valid: run it too (a
 	 * rounded percentage could break the loss model's bound). */
-	rc = zf_lk_config_parse("config", t.buf, t.len, &check, err, errlen);
+	rc = zf_lk_config_parse("config", t.s, t.len, &check, err, errlen);
 	if (rc < 0) {
-		free(t.buf);
+		free(t.s);
 		return rc;
 	}
 	zf_lk_config_free(&check);
-	*text = t.buf;
+	*text = t.s;
 	*len = t.len;
 	return 0;
 }

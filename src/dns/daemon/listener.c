@@ -3,6 +3,7 @@
  * the counters of what it served. */
 #include "dns/daemon/server.h"
 #include "util/log.h"
+#include "util/nsstep.h"
 #include "util/mem.h"
 
 #include <arpa/inet.h>
@@ -87,7 +88,7 @@ int srv_listener_open(struct srv *s, const struct zf_dns_listen_cfg *lc,
 	l->addr = lc->addr;
 	l->udp_fd = l->tcp_fd = -1;
 	l->refs = 1;
-	rc = srv_netns_enter(lc->netns);
+	rc = zf_nsstep_enter(lc->netns);
 	if (rc < 0) {
 		snprintf(err, errlen, "listen %s: cannot enter %s: %s", l->id,
 			 l->netns, strerror(-rc));
@@ -97,7 +98,7 @@ int srv_listener_open(struct srv *s, const struct zf_dns_listen_cfg *lc,
 	rc = l->udp_fd = bind_one(l, SOCK_DGRAM, err, errlen);
 	if (rc >= 0)
 		rc = l->tcp_fd = bind_one(l, SOCK_STREAM, err, errlen);
-	srv_netns_return(s);
+	zf_nsstep_return(s->self_ns);
 	if (rc >= 0 && (rc = watch(s, l)) < 0)
 		snprintf(err, errlen, "listen %s: epoll: %s", l->id,
 			 strerror(-rc));

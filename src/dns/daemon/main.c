@@ -172,11 +172,8 @@ static void dispatch(struct srv *s, const struct epoll_event *ev)
 	case SRV_EV_TCP:
 		srv_tcp_event(s, e->obj, ev->events);
 		break;
-	case SRV_EV_CTL_LISTEN:
-		srv_ctl_accept(s);
-		break;
 	case SRV_EV_CTL:
-		srv_ctl_event(s, e->obj, ev->events);
+		srv_ctl_event(s);
 		break;
 	case SRV_EV_SIGNAL:
 		on_signal(s);
@@ -227,7 +224,7 @@ static void teardown(struct srv *s)
 
 int main(int argc, char **argv)
 {
-	struct srv s = { .epfd = -1, .sigfd = -1, .ctl_fd = -1, .self_ns = -1,
+	struct srv s = { .epfd = -1, .sigfd = -1, .self_ns = -1,
 			 .delay_fd = -1, .sweep_fd = -1 };
 	char err[1100];
 	int rc;

@@ -24,8 +24,8 @@
 #define SRV_MAX_DELAYED 65536           /* replies held by 'slow' */
 #define SRV_DELAYED_BYTES (64u << 20)
 
-enum srv_ev_kind { SRV_EV_UDP, SRV_EV_TCP_LISTEN, SRV_EV_TCP, SRV_EV_CTL_LISTEN,
-		   SRV_EV_CTL, SRV_EV_SIGNAL, SRV_EV_DELAY, SRV_EV_SWEEP };
+enum srv_ev_kind { SRV_EV_UDP, SRV_EV_TCP_LISTEN, SRV_EV_TCP, SRV_EV_CTL,
+		   SRV_EV_SIGNAL, SRV_EV_DELAY, SRV_EV_SWEEP };
 
 /* What epoll hands back: the kind and the object. */
 struct srv_ev {
@@ -78,12 +78,12 @@ struct srv_delayed {
 	uint8_t data[];
 };
 
-struct srv_client;
+struct zf_ctlsrv;
 
 struct srv {
 	const char *dir;
-	int epfd, sigfd, ctl_fd, self_ns, delay_fd, sweep_fd;
-	char sock_path[108];
+	int epfd, sigfd, self_ns, delay_fd, sweep_fd;
+	struct zf_ctlsrv *ctl;          /* DIR/ctl.sock (util/ctlsrv.h) */
 	struct srv_ev sig_ev, ctl_ev, delay_ev, sweep_ev;
 	struct dnsd_engine eng;
 	bool loaded;                    /* a config was applied */
@@ -95,8 +95,6 @@ struct srv {
 	struct srv_delayed **heap;      /* by due time, then arrival */
 	size_t nheap, heap_cap, heap_bytes;
 	uint64_t seq, armed_ns;
-	struct srv_client *clients;
-	size_t nclients;
 	uint8_t *rxbuf, *txbuf;         /* SRV_BATCH * SRV_UDP_BUF each */
 	uint8_t *tcpbuf;                /* 2 + DNSD_TCP_MAX */
 	struct mmsghdr rxm[SRV_BATCH], txm[SRV_BATCH];
@@ -105,9 +103,6 @@ struct srv {
 	bool stop;
 };
 
-/* netns.c: create sockets inside a namespace (they stay there). */
-int srv_netns_enter(const char *path);
-void srv_netns_return(struct srv *s);
 
 /* listener.c. srv_listener_open() creates and binds LC's sockets inside
  * its namespace and watches them; returns 0 or a negative errno with the
@@ -157,8 +152,7 @@ char *srv_stats_json(const struct srv *s, size_t *len);
 
 /* ctl.c: the control socket. */
 int srv_ctl_listen(struct srv *s);
-void srv_ctl_accept(struct srv *s);
-void srv_ctl_event(struct srv *s, struct srv_client *c, uint32_t events);
+void srv_ctl_event(struct srv *s);
 void srv_ctl_close_all(struct srv *s);
 
 #endif

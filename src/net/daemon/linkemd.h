@@ -24,7 +24,7 @@
 #define LKD_RECV_MSG_MAX (65536 + 1024)   /* a multiple of 8: alignment */
 #define LKD_NEAR_NS 1000000ull       /* the last stretch: epoll timeout */
 
-enum lkd_ev_kind { LKD_EV_QUEUE, LKD_EV_LISTEN, LKD_EV_CLIENT, LKD_EV_SIGNAL,
+enum lkd_ev_kind { LKD_EV_QUEUE, LKD_EV_CTL, LKD_EV_SIGNAL,
 		   LKD_EV_TIMER };
 
 /* What epoll hands back: the kind and the object. */
@@ -102,13 +102,13 @@ struct lkd_meta {
 	bool truncated;                    /* payload shorter than the packet */
 };
 
-struct lkd_client;
+struct zf_ctlsrv;
 
 struct lkd {
 	const char *dir;
-	int epfd, sigfd, lfd, self_ns, tfd;
-	char sock_path[108];
-	struct lkd_ev sig_ev, listen_ev, timer_ev;
+	int epfd, sigfd, self_ns, tfd;
+	struct zf_ctlsrv *ctl;             /* DIR/ctl.sock (util/ctlsrv.h) */
+	struct lkd_ev sig_ev, ctl_ev, timer_ev;
 	uint64_t armed_ns;                 /* release timer, 0: disarmed */
 	bool timer_fired;
 	struct lkd_queue **queues;
@@ -124,8 +124,6 @@ struct lkd {
 	struct lkd_pkt **chunks;           /* the pool's allocations */
 	size_t nchunks;
 	struct lkd_pkt *batch, **batch_tail;   /* released, verdicts pending */
-	struct lkd_client *clients;
-	size_t nclients;
 	uint8_t *rxbuf;                    /* LKD_RECV_BATCH * LKD_RECV_MSG_MAX */
 	struct mmsghdr rxmsgs[LKD_RECV_BATCH];
 	struct iovec rxiov[LKD_RECV_BATCH];
@@ -159,9 +157,6 @@ int lkd_msg_parse(const void *buf, size_t len, struct lkd_queue *q,
 void lkd_put_config(char *buf, size_t *len, uint16_t num, int cmd,
 		    bool copy_packet, bool ack);
 
-/* netns.c: run a step inside a network namespace. */
-int lkd_netns_enter(const char *path);
-void lkd_netns_return(struct lkd *d);
 
 /* heap.c: held packets by release time, then arrival order. */
 void lkd_heap_push(struct lkd_heap *h, struct lkd_pkt *p);
@@ -218,8 +213,7 @@ char *lkd_stats_json(const struct lkd *d, size_t *len);
 
 /* ctl.c: the control socket. */
 int lkd_ctl_listen(struct lkd *d);
-void lkd_ctl_accept(struct lkd *d);
-void lkd_ctl_event(struct lkd *d, struct lkd_client *c, uint32_t events);
+void lkd_ctl_event(struct lkd *d);
 void lkd_ctl_close_all(struct lkd *d);
 
 #endif

@@ -130,11 +130,8 @@ static void dispatch(struct lkd *d, const struct epoll_event *ev)
 	case LKD_EV_QUEUE:
 		lkd_queue_read(d, e->obj);
 		break;
-	case LKD_EV_LISTEN:
-		lkd_ctl_accept(d);
-		break;
-	case LKD_EV_CLIENT:
-		lkd_ctl_event(d, e->obj, ev->events);
+	case LKD_EV_CTL:
+		lkd_ctl_event(d);
 		break;
 	case LKD_EV_SIGNAL:
 		on_signal(d);
@@ -191,7 +188,7 @@ static void teardown(struct lkd *d)
 
 int main(int argc, char **argv)
 {
-	struct lkd d = { .epfd = -1, .sigfd = -1, .lfd = -1, .self_ns = -1,
+	struct lkd d = { .epfd = -1, .sigfd = -1, .self_ns = -1,
 			 .tfd = -1 };
 	char err[1024];
 	int rc;

@@ -4,6 +4,7 @@
  * (many NFQNL_MSG_VERDICT messages per sendto(), in release order). */
 #include "net/daemon/linkemd.h"
 #include "util/log.h"
+#include "util/nsstep.h"
 #include "util/mem.h"
 #include "util/timeutil.h"
 
@@ -146,11 +147,11 @@ int lkd_queue_open(struct lkd *d, const struct zf_lk_queue_cfg *qc,
 	snprintf(q->netns, sizeof(q->netns), "%s", qc->netns);
 	q->fd = q->rawfd = -1;
 	q->vbuf = zf_xmalloc(LKD_VBUF);
-	rc = lkd_netns_enter(qc->netns);
+	rc = zf_nsstep_enter(qc->netns);
 	if (rc == 0) {
 		step = "cannot create its sockets";
 		rc = make_sockets(q);
-		lkd_netns_return(d);
+		zf_nsstep_return(d->self_ns);
 	}
 	if (rc == 0) {
 		step = "cannot bind it";

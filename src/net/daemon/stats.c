@@ -5,68 +5,45 @@
 #include "net/daemon/linkemd.h"
 #include "util/log.h"
 #include "util/mem.h"
+#include "util/text.h"
 
 #include <inttypes.h>
 #include <math.h>
-#include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 
-struct jbuf {
-	char *buf;
-	size_t len, cap;
-};
 
-ZF_PRINTF(2, 3)
-static void jadd(struct jbuf *j, const char *fmt, ...)
-{
-	va_list ap;
-	int n;
-
-	for (;;) {
-		va_start(ap, fmt);
-		n = vsnprintf(j->buf + j->len, j->cap - j->len, fmt, ap);
-		va_end(ap);
-		if (n < 0)
-			ZF_BUG("vsnprintf failed");
-		if ((size_t)n < j->cap - j->len)
-			break;
-		j->cap = (j->cap + (size_t)n + 1) * 2;
-		j->buf = zf_xrealloc(j->buf, j->cap);
-	}
-	j->len += (size_t)n;
-}
 
 /* A JSON string of printable ASCII (what the config allows), escaped. */
-static void jstr(struct jbuf *j, const char *s)
+static void jstr(struct zf_text *j, const char *s)
 {
-	jadd(j, "\"");
+	zf_text_add(j, "\"");
 	for (; *s; s++) {
 		if (*s == '"' || *s == '\\')
-			jadd(j, "\\%c", *s);
+			zf_text_add(j, "\\%c", *s);
 		else if ((unsigned char)*s < 0x20 || (unsigned char)*s > 0x7e)
-			jadd(j, "\\u%04x", (unsigned char)*s);
+			zf_text_add(j, "\\u%04x", (unsigned char)*s);
 		else
-			jadd(j, "%c", *s);
+			zf_text_add(j, "%c", *s);
 	}
-	jadd(j, "\"");
+	zf_text_add(j, "\"");
 }
 
-static void jhist(struct jbuf *j, const char *key, const struct zf_lk_hist *h)
+static void jhist(struct zf_text *j, const char *key, const struct zf_lk_hist *h)
 {
-	jadd(j, ",\"%s\":{\"p50_ns\":%" PRIu64 ",\"p99_ns\":%" PRIu64
+	zf_text_add(j, ",\"%s\":{\"p50_ns\":%" PRIu64 ",\"p99_ns\":%" PRIu64
 	     ",\"max_ns\":%" PRIu64 "}", key, zf_lk_hist_quantile(h, 0.50),
 	     zf_lk_hist_quantile(h, 0.99), h ? h->max : 0);
 }
 
-static void jlink(struct jbuf *j, const struct lkd_link *l)
+static void jlink(struct zf_text *j, const struct lkd_link *l)
 {
 	const struct lkd_link_stats *st = &l->st;
 	double mean = st->released ? st->target_sum / (double)st->released : 0;
 
-	jadd(j, "{\"name\":");
+	zf_text_add(j, "{\"name\":");
 	jstr(j, l->cfg.name);
-	jadd(j, ",\"packets\":%" PRIu64 ",\"dropped\":%" PRIu64
+	zf_text_add(j, ",\"packets\":%" PRIu64 ",\"dropped\":%" PRIu64
 	     ",\"corrupted\":%" PRIu64 ",\"duplicated\":%" PRIu64
 	     ",\"reordered\":%" PRIu64 ",\"released\":%" PRIu64
 	     ",\"delay_target_ns_mean\":%.0f,\"seed\":\"%" PRIu64 "\"",
@@ -74,15 +51,15 @@ static void jlink(struct jbuf *j, const struct lkd_link *l)
 	     st->reordered, st->released, round(mean), l->cfg.seed);
 	jhist(j, "delay_added", st->added);
 	jhist(j, "error", st->error);
-	jadd(j, "}");
+	zf_text_add(j, "}");
 }
 
-static void jqueue(struct jbuf *j, const struct lkd_queue *q)
+static void jqueue(struct zf_text *j, const struct lkd_queue *q)
 {
-	jadd(j, "{\"id\":%" PRIu32 ",\"num\":%u,\"netns\":", q->id,
+	zf_text_add(j, "{\"id\":%" PRIu32 ",\"num\":%u,\"netns\":", q->id,
 	     (unsigned)q->num);
 	jstr(j, q->netns);
-	jadd(j, ",\"mode\":\"%s\",\"packets\":%" PRIu64 ",\"held\":%" PRIu64
+	zf_text_add(j, ",\"mode\":\"%s\",\"packets\":%" PRIu64 ",\"held\":%" PRIu64
 	     ",\"fail_open\":%" PRIu64 ",\"enobufs\":%" PRIu64
 	     ",\"uncopied\":%" PRIu64 ",\"verdict_errors\":%" PRIu64
 	     ",\"dup_errors\":%" PRIu64 "}",
@@ -93,21 +70,21 @@ static void jqueue(struct jbuf *j, const struct lkd_queue *q)
 
 char *lkd_stats_json(const struct lkd *d, size_t *len)
 {
-	struct jbuf j = { .buf = zf_xmalloc(1024), .cap = 1024 };
+	struct zf_text j = { .s = zf_xmalloc(1024), .cap = 1024 };
 
-	jadd(&j, "{\"gen\":%" PRIu64 ",\"links\":[", d->gen);
+	zf_text_add(&j, "{\"gen\":%" PRIu64 ",\"links\":[", d->gen);
 	for (size_t i = 0; d->cur && i < d->cur->n; i++) {
 		if (i)
-			jadd(&j, ",");
+			zf_text_add(&j, ",");
 		jlink(&j, &d->cur->links[i]);
 	}
-	jadd(&j, "],\"queues\":[");
+	zf_text_add(&j, "],\"queues\":[");
 	for (size_t i = 0; i < d->nqueues; i++) {
 		if (i)
-			jadd(&j, ",");
+			zf_text_add(&j, ",");
 		jqueue(&j, d->queues[i]);
 	}
-	jadd(&j, "]}");
+	zf_text_add(&j, "]}");
 	*len = j.len;
-	return j.buf;
+	return j.s;
 }

@@ -1,8 +1,8 @@
-/* net_text.h - a growing text buffer for the command batches (nftables
- * transactions) that network faults build. Allocation failure is fatal
- * (util/mem.h); nothing here can fail otherwise. */
-#ifndef ZF_FAULT_NET_TEXT_H
-#define ZF_FAULT_NET_TEXT_H
+/* text.h - a growing text buffer (nftables batches, config files, JSON
+ * answers). Allocation failure is fatal (util/mem.h); nothing here can
+ * fail otherwise. */
+#ifndef ZF_UTIL_TEXT_H
+#define ZF_UTIL_TEXT_H
 
 #include <stddef.h>
 

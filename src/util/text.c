@@ -1,5 +1,5 @@
-/* net_text.c - growing text buffer (see net_text.h). */
-#include "fault/net_text.h"
+/* text.c - a growing text buffer (see text.h). */
+#include "util/text.h"
 #include "util/mem.h"
 
 #include <stdarg.h>
