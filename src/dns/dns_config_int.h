@@ -4,23 +4,20 @@
 #define ZF_DNS_DNS_CONFIG_INT_H
 
 #include "dns/dns_config.h"
+#include "util/wordfile.h"
 
 #include <stddef.h>
 
 #define ZF_DNS_MAX_WORDS 8
 
-/* The state of one parse, for messages "FILE:LINE: ...". */
+/* The state of one parse (util/wordfile.h), for messages "FILE:LINE: ...". */
 struct zf_dns_parse {
-	const char *file;
-	unsigned line;
+	struct zf_wordfile wf;
 	struct zf_dns_config *cfg;
-	char *err;
-	size_t errlen;
 };
 
-/* Format "FILE:LINE: MSG" into PS->err; returns -EINVAL. */
-int zf_dns_perr(struct zf_dns_parse *ps, const char *fmt, ...)
-	__attribute__((format(printf, 2, 3)));
+/* Format "FILE:LINE: MSG" into the parse's error; returns -EINVAL. */
+#define zf_dns_perr(ps, ...) zf_wordfile_err(&(ps)->wf, __VA_ARGS__)
 
 /* Parse the record of one line, split into N (>= 1) words W. Returns 0 or
  * -EINVAL with the message in PS->err. */

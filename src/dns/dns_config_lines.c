@@ -36,7 +36,7 @@ static int parse_zone(struct zf_dns_parse *ps, char **w, int n)
 				   "is on line %u)", ps->cfg->zone_line);
 	if (zf_dns_config_set_zone(ps->cfg, w[1], msg, sizeof(msg)) < 0)
 		return zf_dns_perr(ps, "%s", msg);
-	ps->cfg->zone_line = ps->line;
+	ps->cfg->zone_line = ps->wf.line;
 	return 0;
 }
 
@@ -68,7 +68,7 @@ static int parse_listen(struct zf_dns_parse *ps, char **w, int n)
 	if (zf_dns_config_add_listen(ps->cfg, w[1], w[2], addr, msg,
 				     sizeof(msg)) < 0)
 		return zf_dns_perr(ps, "%s", msg);
-	ps->cfg->listens[ps->cfg->nlistens - 1].line = ps->line;
+	ps->cfg->listens[ps->cfg->nlistens - 1].line = ps->wf.line;
 	return 0;
 }
 
@@ -95,7 +95,7 @@ static int parse_a(struct zf_dns_parse *ps, char **w, int n)
 	if (zf_dns_config_add_a(ps->cfg, w[1], ttl, addr, down, msg,
 				sizeof(msg)) < 0)
 		return zf_dns_perr(ps, "%s", msg);
-	ps->cfg->as[ps->cfg->nas - 1].line = ps->line;
+	ps->cfg->as[ps->cfg->nas - 1].line = ps->wf.line;
 	return 0;
 }
 
@@ -112,7 +112,7 @@ static int parse_cname(struct zf_dns_parse *ps, char **w, int n)
 	if (zf_dns_config_add_cname(ps->cfg, w[1], ttl, w[3], msg,
 				    sizeof(msg)) < 0)
 		return zf_dns_perr(ps, "%s", msg);
-	ps->cfg->cnames[ps->cfg->ncnames - 1].line = ps->line;
+	ps->cfg->cnames[ps->cfg->ncnames - 1].line = ps->wf.line;
 	return 0;
 }
 
@@ -155,7 +155,7 @@ static int parse_rrset(struct zf_dns_parse *ps, char **w, int n)
 	if (zf_dns_config_add_rrset(ps->cfg, w[1], rr, aware, msg,
 				    sizeof(msg)) < 0)
 		return zf_dns_perr(ps, "%s", msg);
-	ps->cfg->rrsets[ps->cfg->nrrsets - 1].line = ps->line;
+	ps->cfg->rrsets[ps->cfg->nrrsets - 1].line = ps->wf.line;
 	return 0;
 }
 
@@ -217,7 +217,7 @@ static int parse_fault(struct zf_dns_parse *ps, char **w, int n)
 		return -EINVAL;
 	if (zf_dns_config_add_fault(ps->cfg, &f, msg, sizeof(msg)) < 0)
 		return zf_dns_perr(ps, "%s", msg);
-	ps->cfg->faults[ps->cfg->nfaults - 1].line = ps->line;
+	ps->cfg->faults[ps->cfg->nfaults - 1].line = ps->wf.line;
 	return 0;
 }
 
