@@ -31,7 +31,7 @@ struct zf_ctlsrv {
 	int epfd, lfd;
 	bool bound;            /* the socket file is ours to remove */
 	char path[108];
-	zf_ctl_handler fn;
+	const struct zf_ctl_ops *ops;
 	void *ctx;
 	struct client *clients;
 	size_t nclients;
@@ -83,13 +83,13 @@ static int listen_on(struct zf_ctlsrv *s)
 	return rc;
 }
 
-int zf_ctlsrv_open(const char *path, zf_ctl_handler fn, void *ctx,
+int zf_ctlsrv_open(const char *path, const struct zf_ctl_ops *ops, void *ctx,
 		   struct zf_ctlsrv **out)
 {
 	struct zf_ctlsrv *s = zf_xcalloc(1, sizeof(*s));
 	int rc = zf_fmt(s->path, sizeof(s->path), "%s", path);
 
-	s->fn = fn;
+	s->ops = ops;
 	s->ctx = ctx;
 	s->lfd = -1;
 	s->epfd = epoll_create1(EPOLL_CLOEXEC);
@@ -166,12 +166,28 @@ static void reply(struct client *c, const char *text)
 
 static void answer(struct zf_ctlsrv *s, struct client *c, const char *req)
 {
-	int quit = 0;
-	char *resp = s->fn(s->ctx, req, &quit);
+	char msg[1200], err[1100];
+	uint64_t gen;
+	char *json;
 
-	reply(c, resp ? resp : "error out of memory");
-	free(resp);
-	c->quit_after = quit != 0;
+	if (strcmp(req, "reload") == 0) {
+		if (s->ops->reload(s->ctx, &gen, err, sizeof(err)) == 0)
+			snprintf(msg, sizeof(msg), "ok %llu", (unsigned long long)gen);
+		else
+			snprintf(msg, sizeof(msg), "error %s", err);
+	} else if (strcmp(req, "stats") == 0) {
+		json = s->ops->stats(s->ctx);
+		reply(c, json);
+		free(json);
+		return;
+	} else if (strcmp(req, "quit") == 0) {
+		snprintf(msg, sizeof(msg), "ok");
+		c->quit_after = true;
+	} else {
+		snprintf(msg, sizeof(msg), "error unknown request '%.40s' "
+			 "(expected reload, stats or quit)", req);
+	}
+	reply(c, msg);
 }
 
 /* Read what is there and answer each complete line. */

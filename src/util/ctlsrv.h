@@ -13,15 +13,23 @@
 
 struct zf_ctlsrv;
 
-/* Answer request line REQ (without its newline): return the response in a
- * new buffer (newlines in it become spaces; the server frees it) and set
- * *QUIT when the daemon is to stop once the answer is out. */
-typedef char *(*zf_ctl_handler)(void *ctx, const char *req, int *quit);
+#include <stdint.h>
+
+/* What the daemon does for the requests. "quit" is answered "ok" by the
+ * server itself (zf_ctlsrv_run then returns 1); anything else is answered
+ * "error unknown request ...". */
+struct zf_ctl_ops {
+	/* Reread the config: 0 and the new generation in *GEN, or -errno
+	 * with the message (e.g. "config:3: expected ...") in ERR. */
+	int (*reload)(void *ctx, uint64_t *gen, char *err, size_t errlen);
+	/* The statistics, one JSON object in a new buffer (freed here). */
+	char *(*stats)(void *ctx);
+};
 
 /* Listen on the unix socket PATH (mode 0600; a stale socket left by a dead
- * daemon is replaced, a live one is -EADDRINUSE). 0 and the server in
- * *OUT, or -errno. */
-int zf_ctlsrv_open(const char *path, zf_ctl_handler fn, void *ctx,
+ * daemon is replaced, a live one is -EADDRINUSE) and answer with OPS and
+ * CTX. 0 and the server in *OUT, or -errno. */
+int zf_ctlsrv_open(const char *path, const struct zf_ctl_ops *ops, void *ctx,
 		   struct zf_ctlsrv **out);
 
 /* The fd to watch for EPOLLIN in the daemon's loop. */

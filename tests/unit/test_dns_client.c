@@ -1,9 +1,8 @@
 /* test_dns_client.c - the control client zonefall uses to talk to
  * zonefall-dns: against the real daemon (no listeners, so no root):
  * readiness, reload (generation, an error keeps the running config),
- * stats, unknown requests, quit (exit 0, socket removed), SIGTERM; and
- * against a scripted server for what the daemon never does (long, cut or
- * missing answers). */
+ * stats, unknown requests, quit (exit 0, socket removed), SIGTERM. The
+ * transport's failures are tested with util (test_util_ctlclient.c). */
 #include <setjmp.h>
 #include <stdarg.h>
 #include <stddef.h>
@@ -113,124 +112,10 @@ static void test_daemon_protocol(void **state)
 	zf_remove_tree(dir);
 }
 
-/* ---- a scripted server for the failures the daemon never shows ---- */
-
-struct server {
-	char dir[64];
-	int lfd;
-	pthread_t thread;
-};
-
-static void answer(int fd, const char *line)
-{
-	if (strcmp(line, "reload") == 0) {
-		dprintf(fd, "ok 12\n");
-	} else if (strcmp(line, "weird") == 0) {
-		dprintf(fd, "maybe\n");
-	} else if (strcmp(line, "stats") == 0) {
-		dprintf(fd, "not json\n");
-	} else if (strcmp(line, "big") == 0) {
-		char *big = zf_xmalloc(100001);
-
-		memset(big, 'x', 100000);
-		big[100000] = '\n';
-		zf_write_all(fd, big, 100001);
-		free(big);
-	} else if (strcmp(line, "slow") == 0) {
-		sleep(1);
-	}
-	/* "close": nothing, the connection is closed */
-}
-
-static void *serve(void *arg)
-{
-	struct server *s = arg;
-
-	for (;;) {
-		char line[256];
-		size_t n = 0;
-		int fd = accept(s->lfd, NULL, NULL);
-
-		if (fd < 0)
-			return NULL;
-		while (n < sizeof(line) - 1 && read(fd, line + n, 1) == 1 &&
-		       line[n] != '\n')
-			n++;
-		line[n] = '\0';
-		if (strcmp(line, "exit") == 0) {
-			close(fd);
-			return NULL;
-		}
-		answer(fd, line);
-		close(fd);
-	}
-}
-
-static int setup(void **state)
-{
-	struct server *s = zf_xcalloc(1, sizeof(*s));
-	struct sockaddr_un sa = { .sun_family = AF_UNIX };
-
-	snprintf(s->dir, sizeof(s->dir), "/tmp/zf-test-dnss-XXXXXX");
-	assert_non_null(mkdtemp(s->dir));
-	snprintf(sa.sun_path, sizeof(sa.sun_path), "%s/ctl.sock", s->dir);
-	s->lfd = socket(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0);
-	assert_true(s->lfd >= 0);
-	assert_int_equal(bind(s->lfd, (struct sockaddr *)&sa, sizeof(sa)), 0);
-	assert_int_equal(listen(s->lfd, 8), 0);
-	assert_int_equal(pthread_create(&s->thread, NULL, serve, s), 0);
-	*state = s;
-	return 0;
-}
-
-static int teardown(void **state)
-{
-	struct server *s = *state;
-	char resp[8];
-
-	(void)zf_dns_request(s->dir, "exit", resp, sizeof(resp), 200);
-	pthread_join(s->thread, NULL);
-	close(s->lfd);
-	zf_remove_tree(s->dir);
-	free(s);
-	return 0;
-}
-
-static void test_failures(void **state)
-{
-	struct server *s = *state;
-	char resp[64], err[128], *big = NULL, *json = NULL;
-	uint64_t gen = 0;
-
-	assert_int_equal(zf_dns_reload(s->dir, &gen, err, sizeof(err), 1000),
-			 0);
-	assert_true(gen == 12);
-	assert_int_equal(zf_dns_request_alloc(s->dir, "big", &big, 1000), 0);
-	assert_int_equal(strlen(big), 100000);
-	free(big);
-	assert_int_equal(zf_dns_request(s->dir, "big", resp, sizeof(resp),
-					1000), -EMSGSIZE);
-	assert_int_equal(zf_dns_request(s->dir, "close", resp, sizeof(resp),
-					1000), -EPROTO);
-	assert_int_equal(zf_dns_request(s->dir, "slow", resp, sizeof(resp),
-					100), -ETIMEDOUT);
-	assert_int_equal(zf_dns_request(s->dir, "a\nb", resp, sizeof(resp),
-					100), -EINVAL);
-	assert_int_equal(zf_dns_stats(s->dir, &json, 1000), -EPROTO);
-	assert_null(json);
-	assert_int_equal(zf_dns_quit(s->dir, 1000), -EPROTO);
-	assert_int_equal(zf_dns_reload("/nonexistent-zf", &gen, err,
-				       sizeof(err), 100), -ENOENT);
-	assert_non_null(strstr(err, "/nonexistent-zf/ctl.sock"));
-	assert_int_equal(zf_dns_wait_ready("/nonexistent-zf", 0, 50),
-			 -ETIMEDOUT);
-}
-
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_daemon_protocol),
-		cmocka_unit_test_setup_teardown(test_failures, setup, teardown),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);

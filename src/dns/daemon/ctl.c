@@ -7,34 +7,28 @@
 #include "util/mem.h"
 
 #include <errno.h>
-#include <inttypes.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/epoll.h>
 
-static char *handle(void *ctx, const char *req, int *quit)
+static int reload(void *ctx, uint64_t *gen, char *err, size_t errlen)
 {
-	struct srv *s = ctx;
-	char msg[1200], err[1100];
+	struct srv *d = ctx;
+	int rc = srv_reload(d, err, errlen);
+
+	*gen = d->eng.gen;
+	return rc;
+}
+
+static char *stats(void *ctx)
+{
 	size_t len;
 
-	if (strcmp(req, "reload") == 0) {
-		if (srv_reload(s, err, sizeof(err)) == 0)
-			snprintf(msg, sizeof(msg), "ok %" PRIu64, s->eng.gen);
-		else
-			snprintf(msg, sizeof(msg), "error %s", err);
-	} else if (strcmp(req, "stats") == 0) {
-		return srv_stats_json(s, &len);
-	} else if (strcmp(req, "quit") == 0) {
-		snprintf(msg, sizeof(msg), "ok");
-		*quit = 1;
-	} else {
-		snprintf(msg, sizeof(msg), "error unknown request '%.40s' "
-			 "(expected reload, stats or quit)", req);
-	}
-	return zf_xstrdup(msg);
+	return srv_stats_json(ctx, &len);
 }
+
+static const struct zf_ctl_ops ops = { .reload = reload, .stats = stats };
 
 int srv_ctl_listen(struct srv *s)
 {
@@ -43,7 +37,7 @@ int srv_ctl_listen(struct srv *s)
 	int rc = zf_fmt(path, sizeof(path), "%s/%s", s->dir, ZF_DNS_SOCK);
 
 	if (rc == 0)
-		rc = zf_ctlsrv_open(path, handle, s, &s->ctl);
+		rc = zf_ctlsrv_open(path, &ops, s, &s->ctl);
 	s->ctl_ev = (struct srv_ev){ .kind = SRV_EV_CTL, .obj = NULL };
 	if (rc == 0 && epoll_ctl(s->epfd, EPOLL_CTL_ADD, zf_ctlsrv_fd(s->ctl), &ev) < 0)
 		rc = -errno;

@@ -7,34 +7,28 @@
 #include "util/mem.h"
 
 #include <errno.h>
-#include <inttypes.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/epoll.h>
 
-static char *handle(void *ctx, const char *req, int *quit)
+static int reload(void *ctx, uint64_t *gen, char *err, size_t errlen)
 {
 	struct lkd *d = ctx;
-	char msg[1100], err[1024];
+	int rc = lkd_reload(d, err, errlen);
+
+	*gen = d->gen;
+	return rc;
+}
+
+static char *stats(void *ctx)
+{
 	size_t len;
 
-	if (strcmp(req, "reload") == 0) {
-		if (lkd_reload(d, err, sizeof(err)) == 0)
-			snprintf(msg, sizeof(msg), "ok %" PRIu64, d->gen);
-		else
-			snprintf(msg, sizeof(msg), "error %s", err);
-	} else if (strcmp(req, "stats") == 0) {
-		return lkd_stats_json(d, &len);
-	} else if (strcmp(req, "quit") == 0) {
-		snprintf(msg, sizeof(msg), "ok");
-		*quit = 1;
-	} else {
-		snprintf(msg, sizeof(msg), "error unknown request '%.40s' "
-			 "(expected reload, stats or quit)", req);
-	}
-	return zf_xstrdup(msg);
+	return lkd_stats_json(ctx, &len);
 }
+
+static const struct zf_ctl_ops ops = { .reload = reload, .stats = stats };
 
 int lkd_ctl_listen(struct lkd *d)
 {
@@ -43,7 +37,7 @@ int lkd_ctl_listen(struct lkd *d)
 	int rc = zf_fmt(path, sizeof(path), "%s/%s", d->dir, ZF_LINKEM_SOCK);
 
 	if (rc == 0)
-		rc = zf_ctlsrv_open(path, handle, d, &d->ctl);
+		rc = zf_ctlsrv_open(path, &ops, d, &d->ctl);
 	d->ctl_ev = (struct lkd_ev){ .kind = LKD_EV_CTL, .obj = NULL };
 	if (rc == 0 && epoll_ctl(d->epfd, EPOLL_CTL_ADD, zf_ctlsrv_fd(d->ctl), &ev) < 0)
 		rc = -errno;

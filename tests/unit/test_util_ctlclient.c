@@ -1,6 +1,7 @@
-/* test_net_client.c - the control-socket client zonefall uses to talk to
- * zonefall-linkem, against a scripted server thread: answers, long
- * answers, errors, silence, closed connections, readiness. */
+/* test_util_ctlclient.c - the control-socket client zonefall uses to talk
+ * to its daemons (zonefall-linkem, zonefall-dns), against a scripted
+ * server thread: answers, long answers, errors, silence, closed
+ * connections, answers that are not what was asked, readiness. */
 #include <setjmp.h>
 #include <stdarg.h>
 #include <stddef.h>
@@ -17,7 +18,7 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
-#include "net/linkem_client.h"
+#include "util/ctlclient.h"
 #include "util/fsutil.h"
 #include "util/mem.h"
 
@@ -35,6 +36,8 @@ static void answer(int fd, const char *line)
 		dprintf(fd, "error config:3: expected x\n");
 	else if (strcmp(line, "quit") == 0)
 		dprintf(fd, "ok\n");
+	else if (strcmp(line, "stats") == 0)
+		dprintf(fd, "not json\n");
 	else if (strcmp(line, "big") == 0) {
 		char *big = zf_xmalloc(100001);
 
@@ -95,7 +98,7 @@ static int teardown(void **state)
 	struct server *s = *state;
 	char resp[8];
 
-	(void)zf_linkem_request(s->dir, "exit", resp, sizeof(resp), 200);
+	(void)zf_ctl_request(s->dir, "exit", resp, sizeof(resp), 200);
 	pthread_join(s->thread, NULL);
 	close(s->lfd);
 	zf_remove_tree(s->dir);
@@ -110,14 +113,14 @@ static void test_answers(void **state)
 	uint64_t gen = 0;
 	char *big = NULL;
 
-	assert_int_equal(zf_linkem_request(s->dir, "reload", resp,
+	assert_int_equal(zf_ctl_request(s->dir, "reload", resp,
 					   sizeof(resp), 1000), 0);
 	assert_string_equal(resp, "ok 5");
-	assert_int_equal(zf_linkem_reload(s->dir, &gen, err, sizeof(err),
+	assert_int_equal(zf_ctl_reload(s->dir, &gen, err, sizeof(err),
 					  1000), 0);
 	assert_true(gen == 5);
-	assert_int_equal(zf_linkem_quit(s->dir, 1000), 0);
-	assert_int_equal(zf_linkem_request_alloc(s->dir, "big", &big, 1000), 0);
+	assert_int_equal(zf_ctl_quit(s->dir, 1000), 0);
+	assert_int_equal(zf_ctl_request_alloc(s->dir, "big", &big, 1000), 0);
 	assert_int_equal(strlen(big), 100000);
 	free(big);
 }
@@ -128,22 +131,32 @@ static void test_failures(void **state)
 	char resp[64], err[128];
 	uint64_t gen = 0;
 
-	assert_int_equal(zf_linkem_request(s->dir, "big", resp, sizeof(resp),
+	assert_int_equal(zf_ctl_request(s->dir, "big", resp, sizeof(resp),
 					   1000), -EMSGSIZE);
 	assert_int_equal(strlen(resp), sizeof(resp) - 1);
-	assert_int_equal(zf_linkem_request(s->dir, "close", resp, sizeof(resp),
+	assert_int_equal(zf_ctl_request(s->dir, "close", resp, sizeof(resp),
 					   1000), -EPROTO);
-	assert_int_equal(zf_linkem_request(s->dir, "slow", resp, sizeof(resp),
+	assert_int_equal(zf_ctl_request(s->dir, "slow", resp, sizeof(resp),
 					   100), -ETIMEDOUT);
-	assert_int_equal(zf_linkem_request(s->dir, "a\nb", resp, sizeof(resp),
+	assert_int_equal(zf_ctl_request(s->dir, "a\nb", resp, sizeof(resp),
 					   100), -EINVAL);
 	/* An error answer is still an answer. */
-	assert_int_equal(zf_linkem_request(s->dir, "bad", resp, sizeof(resp),
+	assert_int_equal(zf_ctl_request(s->dir, "bad", resp, sizeof(resp),
 					   1000), 0);
 	assert_string_equal(resp, "error config:3: expected x");
-	assert_int_equal(zf_linkem_reload("/nonexistent-zf", &gen, err,
+	assert_int_equal(zf_ctl_reload("/nonexistent-zf", &gen, err,
 					  sizeof(err), 100), -ENOENT);
 	assert_non_null(strstr(err, "/nonexistent-zf/ctl.sock"));
+}
+
+/* Answers that are not what the request wants are errors. */
+static void test_unexpected(void **state)
+{
+	struct server *s = *state;
+	char *json = NULL;
+
+	assert_int_equal(zf_ctl_stats(s->dir, &json, 1000), -EPROTO);
+	assert_null(json);
 }
 
 static void test_wait_ready(void **state)
@@ -152,14 +165,14 @@ static void test_wait_ready(void **state)
 	pid_t pid;
 	int st;
 
-	assert_int_equal(zf_linkem_wait_ready(s->dir, 0, 1000), 0);
-	assert_int_equal(zf_linkem_wait_ready("/nonexistent-zf", 0, 50),
+	assert_int_equal(zf_ctl_wait_ready(s->dir, 0, 1000), 0);
+	assert_int_equal(zf_ctl_wait_ready("/nonexistent-zf", 0, 50),
 			 -ETIMEDOUT);
 	pid = fork();
 	assert_true(pid >= 0);
 	if (pid == 0)
 		_exit(3);
-	assert_int_equal(zf_linkem_wait_ready("/nonexistent-zf", pid, 5000),
+	assert_int_equal(zf_ctl_wait_ready("/nonexistent-zf", pid, 5000),
 			 -ECHILD);
 	/* Not reaped by the wait: the caller still gets the status. */
 	assert_int_equal(waitpid(pid, &st, 0), pid);
@@ -171,6 +184,7 @@ int main(void)
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test_setup_teardown(test_answers, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_failures, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_unexpected, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_wait_ready, setup,
 						teardown),
 	};
