@@ -168,7 +168,7 @@ ok "recover: emulator back, RTT $p99 ms"
 
 # --- SIGKILL of an inject half-way, then recover ---------------------------------
 for d in 0.002 0.01 0.03; do
-  zf inject --lab $LAB delay "zone r1/b" "50ms both" >/dev/null 2>&1 &
+  "$ZF_BIN" inject --lab $LAB delay "zone r1/b" "50ms both" >/dev/null 2>&1 &
   sleep $d; kill -9 $! 2>/dev/null || true; wait $! 2>/dev/null || true
   zf recover $LAB >/dev/null || fail "recover after SIGKILL at ${d}s"
   read -r p1 p50 p99 loss < <(rtt_stats h2 h1 50 0.005)

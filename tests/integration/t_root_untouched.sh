@@ -69,7 +69,7 @@ ok "route-restore and link-up end their faults"
 # SIGKILL while applied, then recover.
 for f in "${FAULTS[@]}"; do
   IFS=';' read -r kind target args <<<"$f"
-  zf inject --lab $LAB "$kind" "$target" ${args:+"$args"} --for 60s >"$WORK/held.out" 2>&1 &
+  "$ZF_BIN" inject --lab $LAB "$kind" "$target" ${args:+"$args"} --for 60s >"$WORK/held.out" 2>&1 &
   pid=$!
   for i in $(seq 1 100); do grep -q applied "$WORK/held.out" && break; sleep 0.02; done
   grep -q applied "$WORK/held.out" || fail "inject $f: $(cat "$WORK/held.out")"
