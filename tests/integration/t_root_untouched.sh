@@ -12,9 +12,14 @@ source "$(dirname "$0")/netfault_lib.sh"
 
 LAB=t-rootut
 SENT=zf_sentinel_$$
+# iptables-nft makes "table ip filter" for the sentinel rule; it goes
+# again afterwards unless the machine had it already.
+had_filter=0
+nft list table ip filter >/dev/null 2>&1 && had_filter=1
 rm_sentinels() {
   nft delete table inet $SENT 2>/dev/null || true
   iptables -D INPUT -s 192.0.2.55 -m comment --comment zf-sentinel-$$ -j DROP 2>/dev/null || true
+  [ $had_filter = 1 ] || nft delete table ip filter 2>/dev/null || true
 }
 on_exit() { local rc=$?; rm_sentinels; set +e; (exit $rc); cleanup; }
 trap on_exit EXIT
