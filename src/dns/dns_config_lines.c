@@ -18,7 +18,7 @@ static int parse_ttl(struct zf_dns_parse *ps, const char *s, uint32_t *out)
 {
 	uint64_t v;
 
-	if (zf_dns_parse_u64(s, ZF_DNS_MAX_TTL, &v) < 0)
+	if (zf_parse_u64(s, ZF_DNS_MAX_TTL, &v) < 0)
 		return zf_dns_perr(ps, "expected a TTL 0..%u (seconds), found "
 				   "'%.40s'", ZF_DNS_MAX_TTL, s);
 	*out = (uint32_t)v;
@@ -45,7 +45,7 @@ static int parse_udp_max(struct zf_dns_parse *ps, char **w, int n)
 	uint64_t v;
 	char msg[256];
 
-	if (n != 2 || zf_dns_parse_u64(w[1], 65535, &v) < 0)
+	if (n != 2 || zf_parse_u64(w[1], 65535, &v) < 0)
 		return zf_dns_perr(ps, "expected 'udp-max BYTES' (512..%u)",
 				   ZF_DNS_UDP_MAX_LIMIT);
 	if (zf_dns_config_set_udp_max(ps->cfg, (unsigned)v, msg,
@@ -172,7 +172,7 @@ static int fault_arg(struct zf_dns_parse *ps, struct zf_dns_fault_cfg *f,
 				   "found '%.40s'", f->id,
 				   zf_dns_fault_mode_name(f->mode), arg);
 	if (f->mode == ZF_DNS_FAULT_SLOW) {
-		if (!arg || zf_dns_parse_u64(arg, ZF_DNS_MAX_SLOW_NS, &v) < 0)
+		if (!arg || zf_parse_u64(arg, ZF_DNS_MAX_SLOW_NS, &v) < 0)
 			return zf_dns_perr(ps, "fault %s: expected 'slow "
 					   "DURATION_NS' (0..%llu)", f->id,
 					   (unsigned long long)ZF_DNS_MAX_SLOW_NS);
@@ -182,7 +182,7 @@ static int fault_arg(struct zf_dns_parse *ps, struct zf_dns_fault_cfg *f,
 			return zf_dns_perr(ps, "fault %s: expected 'wrong "
 					   "ADDR' (IPv4)", f->id);
 	} else if (f->mode == ZF_DNS_FAULT_TTL) {
-		if (!arg || zf_dns_parse_u64(arg, ZF_DNS_MAX_TTL, &v) < 0)
+		if (!arg || zf_parse_u64(arg, ZF_DNS_MAX_TTL, &v) < 0)
 			return zf_dns_perr(ps, "fault %s: expected 'ttl "
 					   "SECONDS' (0..%u)", f->id,
 					   ZF_DNS_MAX_TTL);

@@ -79,21 +79,3 @@ int zf_dns_pattern_norm(const char *pattern, char *out)
 	return 0;
 }
 
-int zf_dns_parse_u64(const char *s, uint64_t max, uint64_t *out)
-{
-	uint64_t v = 0;
-
-	if (!*s)
-		return -EINVAL;
-	for (const char *p = s; *p; p++) {
-		unsigned d = (unsigned)(*p - '0');
-
-		if (*p < '0' || *p > '9')
-			return -EINVAL;
-		if (d > max || v > (max - d) / 10)
-			return -EINVAL;
-		v = v * 10 + d;
-	}
-	*out = v;
-	return 0;
-}

@@ -8,6 +8,8 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#include "util/num.h"
+
 /* Normalise NAME (labels of letters, digits, '-' and '_', 1..63
  * characters each, at most 253 in all, one final dot allowed) into OUT
  * (at least 254 bytes): lower case, no final dot. Returns 0 or -EINVAL
@@ -26,8 +28,6 @@ int zf_dns_id_check(const char *id);
  * Returns 0 or -EINVAL. */
 int zf_dns_pattern_norm(const char *pattern, char *out);
 
-/* Decimal digits only (no sign, no spaces), value <= MAX.
- * Returns 0 or -EINVAL. */
-int zf_dns_parse_u64(const char *s, uint64_t max, uint64_t *out);
+/* Numbers: zf_parse_u64() of util/num.h. */
 
 #endif

@@ -33,10 +33,10 @@ static int parse_queue(struct parse_state *ps, char **w, int n)
 	if (n != 4)
 		return perr(ps, "expected 'queue ID NETNS_PATH NUM' (%d words "
 			    "found)", n);
-	if (zf_lk_parse_u64(w[1], ZF_LK_MAX_QUEUE_ID, &id) < 0)
+	if (zf_parse_u64(w[1], ZF_LK_MAX_QUEUE_ID, &id) < 0)
 		return perr(ps, "expected a queue ID 0..%u, found '%.40s'",
 			    ZF_LK_MAX_QUEUE_ID, w[1]);
-	if (zf_lk_parse_u64(w[3], 65535, &num) < 0)
+	if (zf_parse_u64(w[3], 65535, &num) < 0)
 		return perr(ps, "expected a queue number 0..65535, found "
 			    "'%.40s'", w[3]);
 	if (zf_lk_config_add_queue(ps->cfg, (uint32_t)id, w[2], (uint16_t)num,

@@ -8,15 +8,15 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#include "util/num.h"
+
 /* Bits of the link keys seen on a line. */
 #define ZF_LK_KEY_QUEUE (1u << 0)
 #define ZF_LK_KEY_IIF (1u << 1)
 #define ZF_LK_KEY_OIF (1u << 2)
 #define ZF_LK_REQUIRED_KEYS (ZF_LK_KEY_QUEUE | ZF_LK_KEY_IIF | ZF_LK_KEY_OIF)
 
-/* Decimal digits only (no sign, no spaces), value <= MAX.
- * Returns 0 or -EINVAL. */
-int zf_lk_parse_u64(const char *s, uint64_t max, uint64_t *out);
+/* Numbers: zf_parse_u64() of util/num.h. */
 
 /* DIGITS[.DIGITS] with at most INT_DIGITS before and 9 after the point.
  * Returns 0 or -EINVAL. */

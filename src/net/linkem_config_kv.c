@@ -38,24 +38,6 @@ static const struct kv_spec kv_specs[] = {
 };
 #define N_SPECS (sizeof(kv_specs) / sizeof(kv_specs[0]))
 
-int zf_lk_parse_u64(const char *s, uint64_t max, uint64_t *out)
-{
-	uint64_t v = 0;
-
-	if (!*s)
-		return -EINVAL;
-	for (const char *p = s; *p; p++) {
-		unsigned d = (unsigned)(*p - '0');
-
-		if (*p < '0' || *p > '9')
-			return -EINVAL;
-		if (v > (max - d) / 10)
-			return -EINVAL;
-		v = v * 10 + d;
-	}
-	*out = v;
-	return 0;
-}
 
 int zf_lk_parse_decimal(const char *s, int int_digits, double *out)
 {
@@ -96,7 +78,7 @@ static int parse_ifindex(const char *v, int32_t *out)
 		*out = ZF_LK_IF_ANY;
 		return 0;
 	}
-	if (zf_lk_parse_u64(v, INT32_MAX, &n) < 0 || n == 0)
+	if (zf_parse_u64(v, INT32_MAX, &n) < 0 || n == 0)
 		return -EINVAL;
 	*out = (int32_t)n;
 	return 0;
@@ -124,14 +106,14 @@ static int parse_value(const struct kv_spec *sp, const char *v, void *field)
 
 	switch (sp->kind) {
 	case KV_QUEUE:
-		if (zf_lk_parse_u64(v, ZF_LK_MAX_QUEUE_ID, &n) < 0)
+		if (zf_parse_u64(v, ZF_LK_MAX_QUEUE_ID, &n) < 0)
 			return -EINVAL;
 		*(uint32_t *)field = (uint32_t)n;
 		return 0;
 	case KV_IFINDEX:
 		return parse_ifindex(v, field);
 	case KV_NS:
-		return zf_lk_parse_u64(v, ZF_LK_MAX_DELAY_NS, field);
+		return zf_parse_u64(v, ZF_LK_MAX_DELAY_NS, field);
 	case KV_DIST:
 		return zf_lk_dist_parse(v, field);
 	case KV_PCT:
@@ -145,7 +127,7 @@ static int parse_value(const struct kv_spec *sp, const char *v, void *field)
 		*(double *)field = d;
 		return 0;
 	case KV_SEED:
-		return zf_lk_parse_u64(v, UINT64_MAX, field);
+		return zf_parse_u64(v, UINT64_MAX, field);
 	}
 	return -EINVAL;
 }

@@ -55,7 +55,7 @@ static int parse_args(int argc, char **argv, struct lkd *d)
 		else if (c == 'v')
 			zf_log_set_level(2);
 		else if ((c != 's' && c != 'w') ||
-			 zf_lk_parse_u64(optarg, 10000,
+			 zf_parse_u64(optarg, 10000,
 					 c == 's' ? &spin_us : &wake_us) < 0)
 			return -EINVAL;
 	}
