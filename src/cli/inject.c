@@ -153,8 +153,19 @@ const struct zf_cmd zf_cmd_inject = {
 	"  link-down TARGET [backbone|internet]\n"
 	"                          host/client access link, zone uplink or region\n"
 	"                          uplinks down; link-up plugs them back\n"
-	"ARG is one argument: quote several words. See docs/faults-network.md.\n\n"
+	"  delay|loss|reorder|corrupt|duplicate|bandwidth TARGET 'VALUE ...'\n"
+	"                          the link emulator on TARGET's links\n"
+	"                          (docs/faults-links.md)\n"
+	"  dns-servfail|dns-nxdomain|dns-empty|dns-timeout|dns-stale TARGET [NAMES]\n"
+	"  dns-slow TARGET 'NAMES DELAY' | dns-wrong TARGET 'NAMES [ADDR|HOST]'\n"
+	"  dns-ttl TARGET 'NAMES SECONDS'\n"
+	"                          the resolver TARGET uses (a region's; 'lab': all;\n"
+	"                          clients: the public one) fails for NAMES, a glob\n"
+	"                          ('www', '*.r1'; default all) (docs/dns.md)\n"
+	"ARG is one argument: quote several words. See docs/faults-network.md.\n"
+	"'zonefall inject --list' prints every fault with its usage.\n\n"
 	"Examples: zonefall inject power-off 'zone r1/a' --for 30s\n"
 	"          zonefall inject partition 'zone r1/a | zone r1/b' --for 1m\n"
-	"          zonefall inject block 'client user1 -> host web-a' 'tcp port 80 reject'\n",
+	"          zonefall inject block 'client user1 -> host web-a' 'tcp port 80 reject'\n"
+	"          zonefall inject dns-empty lab app --for 20s\n",
 };

@@ -4,20 +4,24 @@
 #include "fault/fault.h"
 #include "lab/emu.h"
 #include "lab/lab.h"
+#include "lab/labdns.h"
 #include "util/log.h"
 #include "util/mem.h"
 
 #include <errno.h>
 #include <string.h>
 
-static void say_reverted(const char *name, size_t n, int restarted, int json)
+static void say_reverted(const char *name, size_t n, int restarted, int dns,
+			 int json)
 {
 	if (json)
 		printf("{\"lab\":\"%s\",\"action\":\"reverted\",\"faults\":%zu,"
-		       "\"linkem_restarted\":%s}\n", name, n, restarted ? "true" : "false");
-	else if (n || restarted)
-		printf("lab %s: %zu fault%s reverted%s\n", name, n, n == 1 ? "" : "s",
-		       restarted ? "; link emulator restarted" : "");
+		       "\"linkem_restarted\":%s,\"dns_restarted\":%s}\n", name, n,
+		       restarted ? "true" : "false", dns ? "true" : "false");
+	else if (n || restarted || dns)
+		printf("lab %s: %zu fault%s reverted%s%s\n", name, n, n == 1 ? "" : "s",
+		       restarted ? "; link emulator restarted" : "",
+		       dns ? "; DNS server restarted" : "");
 	else
 		printf("lab %s: nothing to recover\n", name);
 }
@@ -30,11 +34,14 @@ static int recover_locked(const char *name, int json)
 	struct zf_labrt *rt;
 	char phase[32] = "", err[1024];
 	size_t n = 0;
-	int rc, restarted = 0;
+	int rc, restarted = 0, dns = 0;
 
 	zf_labrt_phase(name, phase, sizeof(phase));
 	if (!strcmp(phase, "up") && zf_labrt_open(name, &rt, err, sizeof(err)) == 0) {
-		rc = zf_fault_revert_locked(rt, NULL, &n, err, sizeof(err));
+		/* DNS first: reverting a DNS fault would start it unnoticed */
+		rc = zf_labdns_restore(rt, &dns, err, sizeof(err));
+		if (rc == 0)
+			rc = zf_fault_revert_locked(rt, NULL, &n, err, sizeof(err));
 		if (rc == 0)
 			rc = zf_emu_restore(rt, &restarted, err, sizeof(err));
 		zf_labrt_close(rt);
@@ -42,7 +49,7 @@ static int recover_locked(const char *name, int json)
 			zf_error("lab %s: %s", name, err);
 			return rc;
 		}
-		say_reverted(name, n, restarted, json);
+		say_reverted(name, n, restarted, dns, json);
 		return 0;
 	}
 	rc = zf_lab_down_locked(name, 0, err, sizeof(err));

@@ -2,6 +2,7 @@
  * printed as is. */
 #include "cli/cli.h"
 #include "lab/emu.h"
+#include "lab/labdns.h"
 #include "fault/fault.h"
 #include "lab/host.h"
 #include "lab/labrt.h"
@@ -93,6 +94,39 @@ static json_t *links_json(const struct zf_labrt *rt)
 	return o ? o : json_null();
 }
 
+/* One resolver: its ID, address and the server's counters for it. */
+static json_t *resolver_json(const struct zf_labrt *rt, size_t region, json_t *stats)
+{
+	char id[64], ip[16];
+	json_t *l, *q = NULL;
+	size_t i;
+
+	zf_labdns_listen_id(rt->lab, region, id, sizeof(id));
+	zf_ip_format(zf_labdns_resolver(rt, region), ip, sizeof(ip));
+	json_array_foreach(json_object_get(stats, "listeners"), i, l)
+		if (!strcmp(json_string_value(json_object_get(l, "id")) ?: "", id))
+			q = json_object_get(l, "queries");
+	return json_pack("{s:s,s:s,s:O}", "id", id, "address", ip, "queries",
+			 q ? q : json_null());
+}
+
+/* The lab's DNS server: running or not, and each resolver. */
+static json_t *dns_json(const struct zf_labrt *rt)
+{
+	char *text = NULL;
+	json_t *stats = NULL, *arr = json_array();
+
+	if (zf_labdns_stats(rt, &text) == 0)
+		stats = json_loads(text, 0, NULL);
+	free(text);
+	for (size_t r = 0; r < rt->lab->n_regions; r++)
+		json_array_append_new(arr, resolver_json(rt, r, stats));
+	json_array_append_new(arr, resolver_json(rt, ZF_LABDNS_CLIENTS, stats));
+	json_t *o = json_pack("{s:b,s:o}", "running", stats != NULL, "resolvers", arr);
+	json_decref(stats);
+	return o;
+}
+
 static json_t *lab_json(const char *name)
 {
 	struct zf_labrt *rt;
@@ -111,6 +145,7 @@ static json_t *lab_json(const char *name)
 		      "block_len", rt->plan.block_len, "regions", (int)rt->lab->n_regions,
 		      "zones", (int)rt->lab->n_zones, "hosts", hosts, "faults",
 		      faults_json(rt), "linkem", links_json(rt));
+	json_object_set_new(o, "dns", dns_json(rt));
 	zf_labrt_close(rt);
 	return o;
 }
@@ -155,6 +190,25 @@ static void print_links(json_t *em)
 		       ms_of(l, "delay_added", "p50_ns"), ms_of(l, "delay_added", "p99_ns"));
 }
 
+/* "  dns: r1 198.19.255.10 (12 queries), public 198.19.255.2 (3 queries)" */
+static void print_dns(json_t *dns)
+{
+	json_t *r;
+	size_t i;
+
+	if (!json_is_true(json_object_get(dns, "running"))) {
+		printf("  dns: the lab's DNS server is not running (zonefall recover starts it)\n");
+		return;
+	}
+	printf("  dns:");
+	json_array_foreach(json_object_get(dns, "resolvers"), i, r)
+		printf("%s %s %s (%lld queries)", i ? "," : "",
+		       json_string_value(json_object_get(r, "id")),
+		       json_string_value(json_object_get(r, "address")),
+		       (long long)json_integer_value(json_object_get(r, "queries")));
+	putchar('\n');
+}
+
 static void print_lab(json_t *lab)
 {
 	json_t *h, *f;
@@ -187,6 +241,7 @@ static void print_lab(json_t *lab)
 		       json_string_value(json_object_get(f, "target")),
 		       json_string_value(json_object_get(f, "args")));
 	print_links(json_object_get(lab, "linkem"));
+	print_dns(json_object_get(lab, "dns"));
 }
 
 static int run(struct zf_cli *cli, int argc, char **argv)

@@ -59,6 +59,11 @@ struct drill {
 /* drill_plan.c: scenario + lab -> probe specs and checked steps. */
 int drill_plan(struct drill *d, char *err, size_t errlen);
 void drill_plan_free(struct drill *d);
+/* drill_dns.c: probe I, a dns probe whose users are in HOST (its network
+ * namespace already set): its name, server and expected answers in
+ * d->specs[I]. -EINVAL with "file:line:col: probe NAME: ..." in ERR. */
+int drill_plan_dns(struct drill *d, size_t i, size_t host, char *err,
+		   size_t errlen);
 /* drill_loop.c: run the timeline until it ends one way or another. */
 int drill_loop(struct drill *d);
 /* Revert every fault this run still has applied (newest first). */

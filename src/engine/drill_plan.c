@@ -177,6 +177,8 @@ static int plan_probe(struct drill *d, size_t i, char *err, size_t errlen)
 			 p->name, p->from);
 		return -EIO;
 	}
+	if (p->kind == ZF_SCN_DNS)
+		return drill_plan_dns(d, i, (size_t)h, err, errlen);
 	s->kind = p->kind == ZF_SCN_HTTP ? ZF_PROBE_HTTP : ZF_PROBE_TCP;
 	return p->kind == ZF_SCN_HTTP ? plan_http(d, p, s, err, errlen)
 				      : plan_tcp(d, p, s, err, errlen);
@@ -277,6 +279,8 @@ void drill_plan_free(struct drill *d)
 			zf_probe_free(d->probes[i]);
 		if (d->specs && d->specs[i].netns_fd >= 0)
 			close(d->specs[i].netns_fd);
+		if (d->specs)
+			free((void *)d->specs[i].dns_expect);
 	}
 	free(d->probes);
 	free(d->specs);

@@ -16,7 +16,13 @@
 
 static const char *probe_kind(const struct zf_scn_probe *p)
 {
-	return p->kind == ZF_SCN_HTTP ? "http" : p->kind == ZF_SCN_TCP ? "tcp" : "exec";
+	static const char *const kinds[] = {
+		[ZF_SCN_HTTP] = "http", [ZF_SCN_TCP] = "tcp",
+		[ZF_SCN_EXEC] = "exec", [ZF_SCN_DNS] = "dns",
+	};
+
+	return (unsigned)p->kind < sizeof(kinds) / sizeof(*kinds) ? kinds[p->kind]
+								  : "exec";
 }
 
 static const char *probe_target(const struct zf_scn_probe *p)
@@ -25,6 +31,8 @@ static const char *probe_target(const struct zf_scn_probe *p)
 		return p->url;
 	if (p->kind == ZF_SCN_TCP)
 		return p->connect;
+	if (p->kind == ZF_SCN_DNS)
+		return p->dns_name;
 	return p->argv && p->argv[0] ? p->argv[0] : "";
 }
 

@@ -22,6 +22,10 @@ static const struct zf_fault_kind *const kinds[] = {
 	&zf_fault_route_restore,
 	&zf_fault_link_down,
 	&zf_fault_link_up,
+	&zf_fault_vip_move,
+	&zf_fault_dns_servfail, &zf_fault_dns_nxdomain, &zf_fault_dns_empty,
+	&zf_fault_dns_timeout, &zf_fault_dns_slow, &zf_fault_dns_wrong,
+	&zf_fault_dns_stale, &zf_fault_dns_ttl,
 	NULL,
 };
 
@@ -91,6 +95,17 @@ int zf_fault_split(const char *target, const char *sep, char *a, size_t alen,
 	return 0;
 }
 
+/* An empty selection of LAB (a named target's). */
+static int select_nothing(const struct zf_lab *lab, struct zf_selection *s)
+{
+	memset(s, 0, sizeof(*s));
+	s->kind = ZF_SEL_HOST;
+	s->hosts = zf_xcalloc(lab->n_hosts ? lab->n_hosts : 1, 1);
+	s->zones = zf_xcalloc(lab->n_zones ? lab->n_zones : 1, 1);
+	s->regions = zf_xcalloc(lab->n_regions ? lab->n_regions : 1, 1);
+	return 0;
+}
+
 /* Resolve F->target into F->sel (and F->sel2 for a two-sided kind). */
 static int resolve_target(struct zf_fctx *c, struct zf_fault *f, char *err,
 			  size_t errlen)
@@ -98,6 +113,8 @@ static int resolve_target(struct zf_fctx *c, struct zf_fault *f, char *err,
 	char a[ZF_FAULT_TEXT_MAX], b[ZF_FAULT_TEXT_MAX];
 	int rc;
 
+	if (f->kind->named)
+		return select_nothing(c->rt->lab, &f->sel);
 	if (!f->kind->sep)
 		return zf_selector_resolve_seeded(c->rt->lab, f->target, f->seed, &f->sel,
 						  err, errlen);

@@ -73,6 +73,10 @@ struct zf_fault_kind {
 				   selectors of TARGET ("|" for "A | B", "->"
 				   for "A -> B"), resolved into sel and sel2;
 				   NULL for one selector */
+	int named;              /* TARGET names an object of the kind's own
+				   (a VIP), not a selector: it is not
+				   resolved, sel selects nothing and check
+				   reads TARGET */
 	/* Check ARGS and the resolved selection before anything is journaled;
 	 * -EINVAL with c->err set when the fault cannot act on them. */
 	int (*check)(struct zf_fctx *c, const struct zf_fault *f);

@@ -23,5 +23,14 @@ extern const struct zf_fault_kind zf_fault_route_withdraw; /* net_route.c */
 extern const struct zf_fault_kind zf_fault_route_restore;
 extern const struct zf_fault_kind zf_fault_link_down;   /* net_link.c */
 extern const struct zf_fault_kind zf_fault_link_up;
+extern const struct zf_fault_kind zf_fault_vip_move;    /* vip.c */
+extern const struct zf_fault_kind zf_fault_dns_servfail; /* dns.c */
+extern const struct zf_fault_kind zf_fault_dns_nxdomain;
+extern const struct zf_fault_kind zf_fault_dns_empty;
+extern const struct zf_fault_kind zf_fault_dns_timeout;
+extern const struct zf_fault_kind zf_fault_dns_slow;
+extern const struct zf_fault_kind zf_fault_dns_wrong;
+extern const struct zf_fault_kind zf_fault_dns_stale;
+extern const struct zf_fault_kind zf_fault_dns_ttl;
 
 #endif

@@ -10,7 +10,9 @@
  * starts its services by policy. Data directories are untouched. */
 #include "fault/kinds.h"
 #include "lab/host.h"
+#include "lab/labdns.h"
 #include "lab/nft.h"
+#include "lab/vip.h"
 #include "util/log.h"
 #include "util/mem.h"
 #include "util/timeutil.h"
@@ -130,6 +132,8 @@ static int set_dark(struct zf_fctx *c, const struct zf_selection *s, int dark)
 	}
 	if (rc == 0)
 		rc = run_nft(c, c->topo.internet, &b);
+	if (rc == 0)   /* VIP segments: the hosts' bridge ports */
+		rc = zf_vip_power(c->rt, &c->topo, s->hosts, !dark, c->err, sizeof(c->err));
 	free(b.s);
 	return rc;
 }
@@ -159,11 +163,24 @@ static int kill_hosts(struct zf_fctx *c, const struct zf_selection *s)
 	return rc;
 }
 
+/* The lab's DNS learns which hosts are down (health-aware names). A DNS
+ * server that cannot be told is a warning: the power change stands. */
+static void tell_dns(struct zf_fctx *c)
+{
+	char err[256];
+
+	if (zf_labdns_sync(c->rt, err, sizeof(err)) < 0)
+		zf_warn("the lab's DNS does not know of the power change: %s", err);
+}
+
 static int power_off(struct zf_fctx *c, const struct zf_fault *f)
 {
 	int rc = set_dark(c, &f->sel, 1);
 
-	return rc < 0 ? rc : kill_hosts(c, &f->sel);
+	if (rc == 0)
+		rc = kill_hosts(c, &f->sel);
+	tell_dns(c);
+	return rc;
 }
 
 static int power_on(struct zf_fctx *c, const struct zf_fault *f)
@@ -178,6 +195,7 @@ static int power_on(struct zf_fctx *c, const struct zf_fault *f)
 		if (rc == -EALREADY)
 			rc = 0;
 	}
+	tell_dns(c);
 	return rc;
 }
 

@@ -19,6 +19,7 @@ int zf_plan_build(const struct zf_lab *lab, struct zf_plan *p, char *err,
 		  size_t errlen)
 {
 	size_t *per_zone = zf_xcalloc(lab->n_zones + 1, sizeof(*per_zone));
+	size_t vip24 = lab->n_vips ? 1 : 0;   /* the VIPs' /24 */
 	int rc = 0;
 
 	memset(p, 0, sizeof(*p));
@@ -27,10 +28,11 @@ int zf_plan_build(const struct zf_lab *lab, struct zf_plan *p, char *err,
 	p->n_hosts = lab->n_hosts;
 	p->n_zones = lab->n_zones;
 	p->n_regions = lab->n_regions;
-	if (lab->n_zones + 2 > n_subnets(p) || lab->n_zones > 120) {
+	if (lab->n_zones + 2 + vip24 > n_subnets(p) || lab->n_zones > 120) {
 		snprintf(err, errlen, "address block /%d holds %zu /24 subnets; "
-			 "%zu zones need %zu", p->block_len, n_subnets(p),
-			 lab->n_zones, lab->n_zones + 2);
+			 "%zu zones%s need %zu", p->block_len, n_subnets(p),
+			 lab->n_zones, vip24 ? " and the VIPs" : "",
+			 lab->n_zones + 2 + vip24);
 		rc = -ENOSPC;
 		goto out;
 	}
@@ -87,6 +89,31 @@ uint32_t zf_plan_gear_id(const struct zf_plan *p, enum zf_gear g, size_t index)
 	case ZF_GEAR_ZONE: return infra + 100 + (uint32_t)index;
 	}
 	ZF_BUG("bad gear %d", (int)g);
+}
+
+uint32_t zf_plan_vip_block(const struct zf_plan *p)
+{
+	return zf_plan_subnet(p, n_subnets(p) - 2);
+}
+
+uint32_t zf_plan_vip_net(const struct zf_plan *p, size_t vip)
+{
+	return zf_plan_vip_block(p) + 16 * (uint32_t)vip;
+}
+
+uint32_t zf_plan_vip_gw(const struct zf_plan *p, size_t vip)
+{
+	return zf_plan_vip_net(p, vip) + 1;
+}
+
+uint32_t zf_plan_vip_addr(const struct zf_plan *p, size_t vip, int second)
+{
+	return zf_plan_vip_net(p, vip) + (second ? 3 : 2);
+}
+
+uint32_t zf_plan_vip_member(const struct zf_plan *p, size_t vip, size_t member)
+{
+	return zf_plan_vip_net(p, vip) + 4 + (uint32_t)member;
 }
 
 void zf_ip_format(uint32_t ip, char *buf, size_t len)

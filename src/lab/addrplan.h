@@ -6,6 +6,11 @@
  *                   the zone router answers as .1
  *   last /24        network gear ids: backbone .1, internet .2,
  *                   region r router .10+r, zone z router .100+z
+ *   last /24 but one  VIPs (lab/vip.h), only when the lab declares any:
+ *                   one /28 per VIP v at .16v (network), gateway .16v+1
+ *                   (the segment's bridge in its region's router), the
+ *                   VIP's address .16v+2, its second address .16v+3
+ *                   (vip-move keep-name-stale), member m's own .16v+4+m
  * Every link is a point-to-point veth with /32 addresses and on-link routes,
  * so every packet between two hosts crosses a router namespace, where
  * zonefall's faults act. Nothing routes outside the block. */
@@ -43,6 +48,16 @@ uint32_t zf_plan_zone_gw(const struct zf_plan *p, size_t zone);
 uint32_t zf_plan_client_subnet(const struct zf_plan *p);
 uint32_t zf_plan_client_gw(const struct zf_plan *p);
 uint32_t zf_plan_gear_id(const struct zf_plan *p, enum zf_gear g, size_t index);
+
+#define ZF_PLAN_VIP_PLEN 28
+
+/* The VIPs' /24 and the addresses of VIP V (see the top of this file);
+ * SECOND picks the second address. */
+uint32_t zf_plan_vip_block(const struct zf_plan *p);
+uint32_t zf_plan_vip_net(const struct zf_plan *p, size_t vip);
+uint32_t zf_plan_vip_gw(const struct zf_plan *p, size_t vip);
+uint32_t zf_plan_vip_addr(const struct zf_plan *p, size_t vip, int second);
+uint32_t zf_plan_vip_member(const struct zf_plan *p, size_t vip, size_t member);
 
 /* "198.18.1.10" */
 void zf_ip_format(uint32_t ip, char *buf, size_t len);

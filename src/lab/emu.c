@@ -171,7 +171,7 @@ static int reload(const struct zf_labrt *rt, const struct emu_state *want,
 	pid_t pid;
 	int rc = zf_emu_dir(rt->state, dir, sizeof(dir));
 
-	if (rc == 0 && nl == 0 && !zf_emu_daemon_running(dir, &pid))
+	if (rc == 0 && nl == 0 && !zf_daemon_running(dir, &pid))
 		return 0;
 	if (rc == 0)
 		rc = zf_emu_daemon_ensure(rt, err, errlen);
@@ -321,7 +321,7 @@ int zf_emu_stats(const struct zf_labrt *rt, char **json)
 
 	*json = NULL;
 	if (zf_emu_dir(rt->state, dir, sizeof(dir)) < 0 ||
-	    !zf_emu_daemon_running(dir, &pid))
+	    !zf_daemon_running(dir, &pid))
 		return -ENOENT;
 	return zf_linkem_request_alloc(dir, "stats", json, 3000);
 }
@@ -406,7 +406,7 @@ int zf_emu_restore(const struct zf_labrt *rt, int *restarted, char *err,
 	struct zf_emu_link *v = with_base(rt, NULL, 0, &n);
 	int rc = zf_emu_dir(rt->state, dir, sizeof(dir));
 
-	*restarted = rc == 0 && n && !zf_emu_daemon_running(dir, &pid);
+	*restarted = rc == 0 && n && !zf_daemon_running(dir, &pid);
 	free(v);
 	if (rc == 0)
 		rc = zf_topo_open(rt, &t, err, errlen);

@@ -108,9 +108,4 @@ int zf_emu_restore(const struct zf_labrt *rt, int *restarted, char *err,
  * string *JSON (free it); -ENOENT when it is not running. */
 int zf_emu_stats(const struct zf_labrt *rt, char **json);
 
-/* Stop the daemon whose directory (<state>/linkem, the inventory's
- * "daemon" record) is DIR, if it runs: teardown, whose namespaces take the
- * rules and qdiscs with them. 0 or -EBUSY if it would not die. */
-int zf_emu_stop(const char *dir);
-
 #endif

@@ -7,6 +7,7 @@
 #include <stddef.h>
 #include <sys/types.h>
 
+#include "lab/daemon.h"
 #include "lab/emu.h"
 
 /* The daemon's directory: <state>/linkem. */
@@ -15,9 +16,6 @@ int zf_emu_dir(const char *state, char *buf, size_t len);
 /* Start the daemon of RT unless it runs; 0 or -errno with ERR set. */
 int zf_emu_daemon_ensure(const struct zf_labrt *rt, char *err, size_t errlen);
 
-/* 1 when the daemon of the lab whose daemon dir is DIR runs (*PID), 0 if
- * not. A pid is only believed when /proc shows our daemon with that dir. */
-int zf_emu_daemon_running(const char *dir, pid_t *pid);
 
 /* The iptables rule handing marked forwarded packets to queue
  * ZF_EMU_QUEUE in namespace NS_FD: add (unless present), delete (with the

@@ -1,6 +1,7 @@
 /* hostcfg.c - the init's config: the host's services with every template
  * expanded against the lab's address plan. */
 #include "lab/host.h"
+#include "lab/labdns.h"
 #include "spec/template.h"
 #include "util/fsutil.h"
 #include "util/log.h"
@@ -47,6 +48,8 @@ static int tmpl_lookup(void *vctx, const char *key, const char *arg, char *out,
 		return zf_fmt(out, len, "%s", h->name);
 	else if (!strcmp(key, "zone"))
 		return zf_fmt(out, len, "%s", h->zone >= 0 ? lab->zones[h->zone].full : "");
+	else if (!strcmp(key, "resolver"))
+		zf_ip_format(zf_labdns_host_resolver(c->rt, c->host), out, len);
 	else if (!strcmp(key, "region"))
 		return zf_fmt(out, len, "%s", h->region >= 0 ? lab->regions[h->region].name : "");
 	else
@@ -168,9 +171,9 @@ static json_t *base_json(const struct zf_labrt *rt, size_t host)
 	json_object_set_new(o, "log_dir", json_string(buf));
 	set_path(o, "ctl_path", rt, host, "ctl.sock");
 	json_object_set_new(o, "sandbox", json_true());
-	zf_fmt(buf, sizeof(buf), "%s/hosts", rt->state);
+	zf_labdns_hosts_path(rt, host, buf, sizeof(buf));
 	json_object_set_new(o, "hosts_file", json_string(buf));
-	zf_fmt(buf, sizeof(buf), "%s/resolv.conf", rt->state);
+	zf_labdns_resolv_path(rt, host, buf, sizeof(buf));
 	json_object_set_new(o, "resolv_file", json_string(buf));
 	json_object_set_new(o, "cgroups", cgroups_json(rt, host));
 	/* The lab's directory (configs) and the data directory stay visible

@@ -13,7 +13,7 @@ enum zf_inv_kind {
 	ZF_INV_NETNS,        /* /run/netns/<name> */
 	ZF_INV_NETNS_MOUNT,  /* the /run/netns bind mount, when we made it */
 	ZF_INV_CGROUP,       /* a cgroup path relative to zonefall's top */
-	ZF_INV_DAEMON,       /* the lab's link emulator, by its directory */
+	ZF_INV_DAEMON,       /* a helper daemon of the lab, by its directory */
 };
 
 struct zf_inv_entry {

@@ -3,8 +3,10 @@
 #include "lab/emu_priv.h"
 #include "lab/host.h"
 #include "lab/lab.h"
+#include "lab/labdns.h"
 #include "lab/netns.h"
 #include "lab/topo.h"
+#include "lab/vip.h"
 #include "util/fsutil.h"
 #include "util/log.h"
 #include "util/mem.h"
@@ -124,42 +126,13 @@ static int make_dirs(const struct zf_labrt *rt, char *err, size_t errlen)
 	return rc;
 }
 
-/* /etc/hosts for every host: every host and client, by short and full
- * name, and the lab file's DNS records. */
-static int write_names(const struct zf_labrt *rt, char *err, size_t errlen)
+/* The names hosts see: their name files, then the DNS server (before any
+ * host boots, so that services resolving names at start find it). */
+static int start_names(const struct zf_labrt *rt, char *err, size_t errlen)
 {
-	const struct zf_lab *lab = rt->lab;
-	size_t cap = 256 + (lab->n_hosts + 8) * 160, len = 0;
-	char *buf = zf_xmalloc(cap), ip[16], path[512];
-	int rc;
+	int rc = zf_labdns_host_files(rt, err, errlen);
 
-	len += (size_t)snprintf(buf + len, cap - len, "# zonefall lab %s\n"
-				"127.0.0.1\tlocalhost\n", lab->name);
-	for (size_t h = 0; h < lab->n_hosts; h++) {
-		zf_ip_format(rt->plan.host_ip[h], ip, sizeof(ip));
-		len += (size_t)snprintf(buf + len, cap - len, "%s\t%s.%s %s\n", ip,
-					lab->hosts[h].name, lab->domain, lab->hosts[h].name);
-	}
-	for (size_t r = 0; r < lab->n_records; r++) {
-		for (size_t k = 0; k < lab->records[r].n_hosts && len + 200 < cap; k++) {
-			zf_ip_format(rt->plan.host_ip[lab->records[r].hosts[k]], ip, sizeof(ip));
-			len += (size_t)snprintf(buf + len, cap - len, "%s\t%s.%s %s\n", ip,
-						lab->records[r].name, lab->domain,
-						lab->records[r].name);
-		}
-	}
-	zf_fmt(path, sizeof(path), "%s/hosts", rt->state);
-	rc = zf_put_file(path, buf, len, 0644);
-	len = (size_t)snprintf(buf, cap, "# zonefall lab %s: names come from /etc/hosts\n"
-			       "search %s\noptions ndots:1 timeout:1 attempts:1\n",
-			       lab->name, lab->domain);
-	zf_fmt(path, sizeof(path), "%s/resolv.conf", rt->state);
-	if (rc == 0)
-		rc = zf_put_file(path, buf, len, 0644);
-	free(buf);
-	if (rc < 0)
-		snprintf(err, errlen, "%s: %s", path, strerror(-rc));
-	return rc;
+	return rc < 0 ? rc : zf_labdns_start(rt, err, errlen);
 }
 
 /* Boot every host, keeping up to BOOT_WINDOW boots in flight: the kernel
@@ -215,7 +188,7 @@ static int build(struct zf_labrt *rt, const struct zf_up_opts *o,
 {
 	struct zf_topo topo = { 0 };
 	struct zf_inv *inv;
-	char emu_dir[512];
+	char emu_dir[512];       /* a daemon's directory */
 	uint64_t t0 = zf_now_ns(), t1;
 	int made_mount = 0, rc = zf_inv_open(rt->state, &inv);
 
@@ -225,6 +198,8 @@ static int build(struct zf_labrt *rt, const struct zf_up_opts *o,
 	}
 	zf_inv_add(inv, ZF_INV_DIR, rt->data);
 	if (zf_emu_dir(rt->state, emu_dir, sizeof(emu_dir)) == 0)
+		zf_inv_add(inv, ZF_INV_DAEMON, emu_dir);
+	if (zf_labdns_dir(rt, emu_dir, sizeof(emu_dir)) == 0)
 		zf_inv_add(inv, ZF_INV_DAEMON, emu_dir);
 	record_cgroups(rt, inv);
 	zf_topo_record(rt, inv);
@@ -243,12 +218,13 @@ static int build(struct zf_labrt *rt, const struct zf_up_opts *o,
 	if (rc == 0) rc = zf_topo_links(rt, &topo, err, errlen);
 	tm->links_ns = zf_now_ns() - t1, t1 = zf_now_ns();
 	if (rc == 0) rc = zf_topo_configure(rt, &topo, err, errlen);
+	if (rc == 0) rc = zf_vip_build(rt, &topo, err, errlen);
 	tm->config_ns = zf_now_ns() - t1, t1 = zf_now_ns();
 	if (rc == 0) rc = zf_topo_nft_base(rt, &topo, err, errlen);
 	if (rc == 0) rc = zf_emu_sync(rt, &topo, NULL, 0, NULL, 0, err, errlen);
 	tm->nft_ns = zf_now_ns() - t1, t1 = zf_now_ns();
 	zf_topo_close(rt, &topo);
-	if (rc == 0) rc = write_names(rt, err, errlen);
+	if (rc == 0) rc = start_names(rt, err, errlen);
 	if (rc == 0) rc = boot_hosts(rt, err, errlen);
 	tm->boot_ns = zf_now_ns() - t1, t1 = zf_now_ns();
 	if (rc == 0) rc = zf_labrt_set_phase(rt, "up");

@@ -1,6 +1,7 @@
 /* teardown.c - `zonefall down` and the teardown half of `recover`: act on
  * the inventory only, tolerate what is already gone, verify, and only then
  * forget the lab. */
+#include "lab/daemon.h"
 #include "lab/emu.h"
 #include "lab/lab.h"
 #include "lab/inventory.h"
@@ -29,8 +30,8 @@ static int kill_all(const struct zf_cg *cg, struct zf_inv_entry *e, size_t n,
 		    char *err, size_t errlen)
 {
 	for (size_t i = 0; i < n; i++) {
-		if (e[i].kind == ZF_INV_DAEMON && zf_emu_stop(e[i].name) < 0) {
-			snprintf(err, errlen, "the link emulator of %s would not stop",
+		if (e[i].kind == ZF_INV_DAEMON && zf_daemon_stop(e[i].name) < 0) {
+			snprintf(err, errlen, "the daemon of %s would not stop",
 				 e[i].name);
 			return -EBUSY;
 		}

@@ -13,6 +13,7 @@
 #include <sys/prctl.h>
 #include <unistd.h>
 
+#include "probe/dns_proto.h"
 #include "probe/probe_int.h"
 #include "util/log.h"
 #include "util/mem.h"
@@ -21,6 +22,7 @@
 struct zf_probe {
 	struct zf_probe_spec spec;      /* our copy, strings owned */
 	struct zf_proto proto;
+	struct zf_dns_proto dns;        /* dns probes */
 	struct zf_reqlog log;
 	struct zf_probe_ctl ctl;
 	pthread_t thread;
@@ -43,6 +45,10 @@ const char *zf_outcome_name(enum zf_outcome o)
 		[ZF_OUT_UNREACHABLE] = "unreachable",
 		[ZF_OUT_DNS] = "dns",
 		[ZF_OUT_STATUS] = "bad_status",
+		[ZF_OUT_SERVFAIL] = "servfail",
+		[ZF_OUT_NXDOMAIN] = "nxdomain",
+		[ZF_OUT_EMPTY] = "empty",
+		[ZF_OUT_WRONG] = "wrong",
 		[ZF_OUT_OTHER] = "other",
 	};
 
@@ -59,35 +65,47 @@ static void signal_ready(struct zf_probe *p, int rc, const char *what)
 	pthread_mutex_unlock(&p->mu);
 }
 
-/* The probe's thread: its namespace first, so that every socket it makes
- * lives there; then its loop until stopped. */
-static void *probe_main(void *arg)
+/* Run the loop of P's kind in this thread (in its namespace already);
+ * signals the start-up result first. */
+static void run_loop(struct zf_probe *p)
 {
-	struct zf_probe *p = arg;
 	struct zf_netloop *nl = NULL;
+	struct zf_dnsloop *dl = NULL;
 	int rc = 0;
 
-	/* Wake-ups on time: latencies are measured from planned times. */
-	prctl(PR_SET_TIMERSLACK, 1UL, 0UL, 0UL, 0UL);
-	if (p->spec.netns_fd >= 0 && setns(p->spec.netns_fd, CLONE_NEWNET) < 0) {
-		rc = -errno;
-		signal_ready(p, rc, "cannot enter its network namespace");
-		return NULL;
-	}
-	if (p->spec.kind != ZF_PROBE_EXEC) {
+	if (p->spec.kind == ZF_PROBE_DNS)
+		rc = zf_dnsloop_new(&p->spec, &p->dns, &p->log, &p->ctl, &dl);
+	else if (p->spec.kind != ZF_PROBE_EXEC)
 		rc = zf_netloop_new(&p->spec, &p->proto, &p->log, &p->ctl, &nl);
-		if (rc < 0) {
-			signal_ready(p, rc, "cannot set up its event loop");
-			return NULL;
-		}
+	if (rc < 0) {
+		signal_ready(p, rc, "cannot set up its event loop");
+		return;
 	}
 	signal_ready(p, 0, NULL);
-	if (nl) {
+	if (dl) {
+		zf_dnsloop_run(dl);
+		zf_dnsloop_free(dl);
+	} else if (nl) {
 		zf_netloop_run(nl);
 		zf_netloop_free(nl);
 	} else {
 		zf_exec_loop_run(&p->spec, &p->log, &p->ctl);
 	}
+}
+
+/* The probe's thread: its namespace first, so that every socket it makes
+ * lives there; then its loop until stopped. */
+static void *probe_main(void *arg)
+{
+	struct zf_probe *p = arg;
+
+	/* Wake-ups on time: latencies are measured from planned times. */
+	prctl(PR_SET_TIMERSLACK, 1UL, 0UL, 0UL, 0UL);
+	if (p->spec.netns_fd >= 0 && setns(p->spec.netns_fd, CLONE_NEWNET) < 0) {
+		signal_ready(p, -errno, "cannot enter its network namespace");
+		return NULL;
+	}
+	run_loop(p);
 	return NULL;
 }
 
@@ -130,6 +148,8 @@ static int init_proto(struct zf_probe *p, char *err, size_t errlen)
 		return zf_http_proto_init(&p->proto, &p->spec, err, errlen);
 	if (p->spec.kind == ZF_PROBE_TCP)
 		return zf_tcp_proto_init(&p->proto, &p->spec, err, errlen);
+	if (p->spec.kind == ZF_PROBE_DNS)
+		return zf_dns_proto_init(&p->dns, &p->spec, err, errlen);
 	return 0;
 }
 
@@ -137,6 +157,7 @@ static void destroy(struct zf_probe *p)
 {
 	zf_reqlog_fini(&p->log);
 	zf_proto_fini(&p->proto);
+	zf_dns_proto_fini(&p->dns);
 	zf_probe_spec_fini(&p->spec);
 	if (p->ctl.stop_fd >= 0)
 		close(p->ctl.stop_fd);

@@ -25,12 +25,17 @@ enum zf_outcome {
 	ZF_OUT_RESET,          /* connection reset after it was established */
 	ZF_OUT_UNREACHABLE,    /* ICMP unreachable / no route */
 	ZF_OUT_DNS,            /* the name did not resolve */
-	ZF_OUT_STATUS,         /* an answer, but not the expected status/bytes */
+	ZF_OUT_STATUS,         /* an answer, but not the expected status/bytes
+				  (dns: an rcode other than those below) */
+	ZF_OUT_SERVFAIL,       /* dns: SERVFAIL */
+	ZF_OUT_NXDOMAIN,       /* dns: NXDOMAIN */
+	ZF_OUT_EMPTY,          /* dns: NOERROR without an answer of the type */
+	ZF_OUT_WRONG,          /* dns: answers, but not the expected set/count */
 	ZF_OUT_OTHER,
 	ZF_OUT_N
 };
 /* "ok", "refused", "timeout", "reset", "unreachable", "dns", "bad_status",
- * "other" */
+ * "servfail", "nxdomain", "empty", "wrong", "other" */
 const char *zf_outcome_name(enum zf_outcome o);
 
 /* One request as it happened. Times are nanoseconds since the run's t0
@@ -41,7 +46,17 @@ struct zf_req {
 	uint8_t outcome;        /* enum zf_outcome */
 };
 
-enum zf_probe_kind { ZF_PROBE_HTTP, ZF_PROBE_TCP, ZF_PROBE_EXEC };
+enum zf_probe_kind { ZF_PROBE_HTTP, ZF_PROBE_TCP, ZF_PROBE_EXEC, ZF_PROBE_DNS };
+
+#define ZF_DNS_TYPE_A 1
+#define ZF_DNS_TYPE_AAAA 28
+#define ZF_DNS_MAX_EXPECT 1024     /* addresses in dns_expect */
+
+/* One address of a dns probe's expected answer set, as its RDATA: the
+ * first 4 bytes for type A, all 16 for AAAA (network byte order). */
+struct zf_dns_addr {
+	uint8_t b[16];
+};
 
 /* Runs a command for an exec probe (in a lab host: the caller knows how);
  * returns 0 with the exit code in *CODE, or a negative errno. Called from
@@ -57,7 +72,8 @@ struct zf_probe_spec {
 	int connections;           /* http/tcp: concurrent connections (default 1
 				      for keep-alive, unlimited otherwise) */
 	struct sockaddr_in addr;   /* http/tcp: where to connect (resolved by
-				      the caller); sin_port set */
+				      the caller); dns: the server; sin_port
+				      set */
 	int resolve_failed;        /* the caller could not resolve the name:
 				      every request fails with ZF_OUT_DNS */
 	/* http */
@@ -70,6 +86,16 @@ struct zf_probe_spec {
 	/* tcp */
 	char *send;                /* NULL: connect only */
 	char *expect;              /* NULL: no reply expected */
+	/* dns: one UDP query per request, for dns_name (absolute; the final
+	 * dot optional) and dns_type; the reply must be NOERROR with at
+	 * least one answer of that type, and, when given, exactly the set
+	 * dns_expect (order and repeats aside) or dns_expect_count distinct
+	 * answers. */
+	char dns_name[256];
+	uint16_t dns_type;         /* ZF_DNS_TYPE_A (default) or _AAAA */
+	const struct zf_dns_addr *dns_expect;   /* NULL: any answer set */
+	size_t dns_n_expect;       /* 1..ZF_DNS_MAX_EXPECT with dns_expect */
+	int dns_expect_count;      /* > 0: that many; 0: not checked */
 	/* exec */
 	zf_exec_fn exec;
 	void *exec_ctx;

@@ -1,5 +1,6 @@
 /* probe_int.h - (private to src/probe) what a probe's thread runs: the
- * stop signal it watches and the two request loops (sockets, commands). */
+ * stop signal it watches and the three request loops (connections, DNS
+ * queries, commands). */
 #ifndef ZF_PROBE_PROBE_INT_H
 #define ZF_PROBE_PROBE_INT_H
 
@@ -54,6 +55,19 @@ int zf_netloop_new(const struct zf_probe_spec *spec,
 		   struct zf_probe_ctl *ctl, struct zf_netloop **out);
 void zf_netloop_run(struct zf_netloop *nl);
 void zf_netloop_free(struct zf_netloop *nl);
+
+struct zf_dns_proto;
+struct zf_dnsloop;
+
+/* The UDP loop of a dns probe (dns_loop.c), like the socket loop above:
+ * init makes its sockets (in the calling thread's network namespace),
+ * epoll set and timer, 0 or a negative errno; run returns when the probe
+ * was stopped and every query has ended. DP must outlive the loop. */
+int zf_dnsloop_new(const struct zf_probe_spec *spec, struct zf_dns_proto *dp,
+		   struct zf_reqlog *log, struct zf_probe_ctl *ctl,
+		   struct zf_dnsloop **out);
+void zf_dnsloop_run(struct zf_dnsloop *dl);
+void zf_dnsloop_free(struct zf_dnsloop *dl);
 
 /* The loop of an exec probe: runs spec->exec once per planned request, one
  * at a time, until stopped and done. */

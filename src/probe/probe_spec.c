@@ -18,7 +18,7 @@ static int check_common(const struct zf_probe_spec *s, const char *name,
 			char *err, size_t errlen)
 {
 	if (s->kind != ZF_PROBE_HTTP && s->kind != ZF_PROBE_TCP &&
-	    s->kind != ZF_PROBE_EXEC) {
+	    s->kind != ZF_PROBE_EXEC && s->kind != ZF_PROBE_DNS) {
 		zf_fmt(err, errlen, "probe %s: unknown kind %d", name, (int)s->kind);
 		return -EINVAL;
 	}
@@ -53,6 +53,12 @@ static int check_kind(const struct zf_probe_spec *s, const char *name,
 	    (s->addr.sin_family != AF_INET || s->addr.sin_port == 0)) {
 		zf_fmt(err, errlen, "probe %s: no IPv4 address and port to "
 		       "connect to", name);
+		return -EINVAL;
+	}
+	if (s->kind == ZF_PROBE_DNS && s->dns_expect &&
+	    (s->dns_n_expect == 0 || s->dns_n_expect > ZF_DNS_MAX_EXPECT)) {
+		zf_fmt(err, errlen, "probe %s: the expected answer set must have "
+		       "1 to %d addresses", name, ZF_DNS_MAX_EXPECT);
 		return -EINVAL;
 	}
 	if (s->kind == ZF_PROBE_HTTP && s->expect_status &&
@@ -93,6 +99,15 @@ int zf_probe_spec_copy(const struct zf_probe_spec *spec,
 	out->body = spec->body ? zf_xstrdup(spec->body) : NULL;
 	out->send = spec->send ? zf_xstrdup(spec->send) : NULL;
 	out->expect = spec->expect ? zf_xstrdup(spec->expect) : NULL;
+	out->dns_name[sizeof(out->dns_name) - 1] = '\0';
+	out->dns_expect = NULL;
+	if (spec->dns_expect && spec->dns_n_expect) {
+		size_t n = spec->dns_n_expect;
+		struct zf_dns_addr *a = zf_xcalloc(n, sizeof(*a));
+
+		memcpy(a, spec->dns_expect, n * sizeof(*a));
+		out->dns_expect = a;
+	}
 	return 0;
 }
 
@@ -101,5 +116,7 @@ void zf_probe_spec_fini(struct zf_probe_spec *s)
 	free(s->body);
 	free(s->send);
 	free(s->expect);
+	free((void *)s->dns_expect);
 	s->body = s->send = s->expect = NULL;
+	s->dns_expect = NULL;
 }

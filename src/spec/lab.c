@@ -18,7 +18,7 @@
 #define DEFAULT_BLOCK_LEN 15
 
 enum top_field { F_LAB, F_DOMAIN, F_NETWORK, F_REGIONS, F_LINKS, F_CLIENTS,
-		 F_HOSTS, F_DNS, F_COUNT };
+		 F_HOSTS, F_DNS, F_VIPS, F_COUNT };
 
 /* Are the LEN bytes of S lowercase letters, digits or '-'? */
 static int is_label(const char *s, size_t len)
@@ -132,6 +132,7 @@ static int parse_top(struct zf_ld *ld, const struct zf_ynode *root)
 		[F_LINKS] = { .name = "links" },
 		[F_CLIENTS] = { .name = "clients" },
 		[F_HOSTS] = { .name = "hosts" }, [F_DNS] = { .name = "dns" },
+		[F_VIPS] = { .name = "vips" },
 	};
 	const char *what = "the lab file";
 	int rc = zf_sc_fields(&ld->sc, root, what, f, F_COUNT);
@@ -158,6 +159,8 @@ static int parse_top(struct zf_ld *ld, const struct zf_ynode *root)
 		rc = zf_ld_services(ld, i);
 	if (rc == 0)
 		rc = zf_ld_records(ld, f[F_DNS].val);
+	if (rc == 0)
+		rc = zf_ld_vips(ld, f[F_VIPS].val);
 	return rc;
 }
 
@@ -184,6 +187,7 @@ static struct zf_lab *new_lab(const char *name, const char *dir)
 	lab->path = zf_xstrdup(name);
 	lab->dir = zf_xstrdup(dir ? dir : ".");
 	memcpy(lab->domain, "lab", sizeof("lab"));
+	lab->dns_ttl = ZF_DNS_TTL_DEFAULT;
 	lab->block = DEFAULT_BLOCK;
 	lab->block_len = DEFAULT_BLOCK_LEN;
 	return lab;
@@ -318,6 +322,8 @@ void zf_lab_free(struct zf_lab *lab)
 	for (size_t i = 0; i < lab->n_records; i++)
 		free(lab->records[i].hosts);
 	free(lab->records);
+	free(lab->vips);
+	free(lab->cnames);
 	free(lab->pairs);
 	free(lab->hosts);
 	free(lab->zones);

@@ -11,6 +11,7 @@
 #ifndef ZF_SPEC_LAB_H
 #define ZF_SPEC_LAB_H
 
+#include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
 
@@ -95,6 +96,44 @@ struct zf_dns_record {
 	char name[ZF_NAME_MAX + 1];
 	size_t *hosts;         /* indexes into lab->hosts */
 	size_t n_hosts;
+	uint32_t ttl;          /* seconds; the lab's dns.ttl unless given */
+	bool health_aware;     /* health: aware - powered-off hosts leave */
+	bool fixed_order;      /* order: fixed (default round robin) */
+	struct zf_mark mark;
+};
+
+/* "api: www" - NAME is an alias of TARGET (a lab name, or an absolute
+ * name when it has a dot). */
+struct zf_dns_cname {
+	char name[ZF_NAME_MAX + 1];
+	char target[254];
+	struct zf_mark mark;
+};
+
+#define ZF_DNS_TTL_DEFAULT 5u              /* seconds */
+#define ZF_DNS_TTL_MAX (7u * 86400u)
+
+/* "vips: { db: { members: [db-a, db-b], owner: db-a } }": a virtual IP
+ * shared by hosts of one region on a stretched L2 segment (lab/vip.h has
+ * how it is built). The name is also a DNS name; it names the segment's
+ * bridge "v-<name>", hence the shorter cap. */
+#define ZF_MAX_VIPS 16
+#define ZF_VIP_MEMBERS_MAX 10
+#define ZF_VIP_NAME_MAX 13
+
+enum zf_vip_manager {
+	ZF_VIP_ZONEFALL,       /* zonefall places the address (vip-move) */
+	ZF_VIP_KEEPALIVED,     /* the members' keepalived does (VRRP) */
+};
+
+struct zf_vip {
+	char name[ZF_VIP_NAME_MAX + 1];
+	size_t members[ZF_VIP_MEMBERS_MAX];   /* indexes into lab->hosts */
+	size_t n_members;                     /* 2..ZF_VIP_MEMBERS_MAX */
+	size_t owner;          /* index into members[] of the owner at `up`
+				  (zonefall; 0 for keepalived) */
+	size_t region;         /* the members' region */
+	enum zf_vip_manager manager;
 	struct zf_mark mark;
 };
 
@@ -118,6 +157,11 @@ struct zf_lab {
 	size_t n_hosts;
 	struct zf_dns_record *records;
 	size_t n_records;
+	struct zf_dns_cname *cnames;
+	size_t n_cnames;
+	uint32_t dns_ttl;          /* seconds, default ZF_DNS_TTL_DEFAULT */
+	struct zf_vip *vips;
+	size_t n_vips;
 };
 
 /* One-way base latency of traffic from region A to region B (A != B). */
@@ -140,6 +184,7 @@ void zf_lab_free(struct zf_lab *lab);
 int zf_lab_find_host(const struct zf_lab *lab, const char *name);
 int zf_lab_find_zone(const struct zf_lab *lab, const char *full);
 int zf_lab_find_region(const struct zf_lab *lab, const char *name);
+int zf_lab_find_vip(const struct zf_lab *lab, const char *name);
 int zf_host_find_service(const struct zf_host *host, const char *name);
 
 #endif

@@ -46,4 +46,7 @@ int zf_ld_order(struct zf_ld *ld, struct zf_host *h,
 /* "dns:" (may be NULL) -> lab->records. */
 int zf_ld_records(struct zf_ld *ld, const struct zf_ynode *dns);
 
+/* "vips:" (may be NULL), after the DNS names -> lab->vips. */
+int zf_ld_vips(struct zf_ld *ld, const struct zf_ynode *vips);
+
 #endif

@@ -12,11 +12,11 @@
 #define NS_PER_MS 1000000ull
 #define READY_TIMEOUT_NS (30000ull * NS_PER_MS)
 #define READY_INTERVAL_NS (100ull * NS_PER_MS)
-#define TEMPLATE_KEYS "data, lab, name, domain, host, zone, region, ip, ip:HOST"
+#define TEMPLATE_KEYS "data, lab, name, domain, host, zone, region, ip, resolver, ip:HOST"
 
 /* Placeholders without an argument that the lab layer can expand. */
 static const char *const plain_keys[] = {
-	"data", "lab", "name", "domain", "host", "zone", "region", "ip",
+	"data", "lab", "name", "domain", "host", "zone", "region", "ip", "resolver",
 };
 
 /* zf_tmpl_lookup_fn for load-time checks: CTX is the lab, whose host and

@@ -265,6 +265,8 @@ static void free_probe(struct zf_scn_probe *p)
 	free(p->send);
 	free(p->expect);
 	zf_strv_free(p->argv);
+	free(p->dns_name);
+	zf_strv_free(p->dns_addrs);
 	free(p->expects);
 }
 

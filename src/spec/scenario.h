@@ -13,6 +13,8 @@
  *               status: 200, keepalive: true, connections: 1 }
  *       # or tcp: { connect: "lb-a:80", send: "PING\r\n", expect: "PONG" }
  *       # or exec: { in: web-a, run: "curl -sf http://localhost/" }
+ *       # or dns: { name: "www.lab", type: A, expect_addrs: [lb-a, lb-b],
+ *       #           server: "198.18.255.2:53" }   # or expect_count: 2
  *       from: user1                    # host or client the users are in
  *       rate: 200                      # requests per second
  *       timeout: 2s                    # default 2s
@@ -72,12 +74,15 @@
 #define ZF_SCN_PARAM_MAX 1024      /* bytes of one parameter value */
 #define ZF_SCN_TEXT_MAX (64u * 1024)   /* bytes of a string once expanded */
 
-enum zf_scn_probe_kind { ZF_SCN_HTTP, ZF_SCN_TCP, ZF_SCN_EXEC };
+enum zf_scn_probe_kind { ZF_SCN_HTTP, ZF_SCN_TCP, ZF_SCN_EXEC, ZF_SCN_DNS };
+
+#define ZF_SCN_DNS_MAX_ADDRS 64       /* entries of a dns probe's expect_addrs */
 
 struct zf_scn_probe {
 	char name[ZF_NAME_MAX + 1];
 	enum zf_scn_probe_kind kind;
-	char from[ZF_NAME_MAX + 1];   /* http/tcp: where users are; exec: "in" */
+	char from[ZF_NAME_MAX + 1];   /* http/tcp/dns: where users are; exec:
+					 "in" */
 	double rate;
 	uint64_t timeout_ns;
 	uint64_t slow_ns;
@@ -94,6 +99,16 @@ struct zf_scn_probe {
 	char *send, *expect;          /* NULL if none */
 	/* exec */
 	char **argv;                  /* NULL-terminated */
+	/* dns */
+	char *dns_name;               /* as written, final dot kept: "www.lab" */
+	char dns_type[8];             /* "A" (default) or "AAAA" */
+	char **dns_addrs;             /* NULL-terminated expect_addrs: host or
+					 DNS record names of the lab, IP
+					 literals; NULL: not checked */
+	int dns_count;                /* expect_count; 0: not checked */
+	uint32_t dns_server;          /* IPv4, host byte order; 0: the
+					 resolver of the host's resolv.conf */
+	int dns_port;                 /* default 53 */
 	struct zf_expect *expects;    /* parsed (spec/expect.h) */
 	size_t n_expects;
 	struct zf_mark mark;

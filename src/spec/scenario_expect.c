@@ -20,7 +20,15 @@ int zf_sl_is_metric(const char *name)
 	if (strpbrk(name, " \t<>=!") ||
 	    zf_fmt(expr, sizeof(expr), "%s >= 0", name) < 0)
 		return 0;
-	return zf_expect_parse(expr, &e, msg, sizeof(msg)) == 0;
+	return zf_expect_parse(expr, &e, msg, sizeof(msg)) == 0 &&
+	       e.data == ZF_DM_NONE;
+}
+
+/* A data-safety metric (lost, valid...: spec/expect.h): allowed in a
+ * probe's expectations, not in stop conditions (measured only at the end). */
+static int is_data_metric(const char *name)
+{
+	return zf_data_metric_lookup(name, strlen(name)) != ZF_DM_NONE;
 }
 
 /* Parse EXPR, written at N, for WHAT into *OUT. */
@@ -42,7 +50,7 @@ int zf_sl_expect_pair(struct zf_sl *sl, const struct zf_ynode *key,
 	const char *t;
 	int rc;
 
-	if (!zf_sl_is_metric(key->str))
+	if (!zf_sl_is_metric(key->str) && !is_data_metric(key->str))
 		return zf_sc_err(&sl->sc, key->mark, "unknown metric '%.64s' "
 				 "in %s (use " METRICS ")", key->str, what);
 	rc = zf_sl_text(sl, val, what, &t);

@@ -66,13 +66,16 @@ int zf_sl_name(struct zf_sl *sl, const struct zf_ynode *n, const char *item,
 int zf_sl_probes(struct zf_sl *sl, const struct zf_ynode *probes);
 
 /* The kind mapping N of probe P ("http: {...}", "tcp: {...}",
- * "exec: {...}"); WHAT names the probe. Sets P->kind and its fields. */
+ * "exec: {...}", "dns: {...}"); WHAT names the probe. Sets P->kind and its
+ * fields. */
 int zf_sl_http(struct zf_sl *sl, struct zf_scn_probe *p,
 	       const struct zf_ynode *n, const char *what);
 int zf_sl_tcp(struct zf_sl *sl, struct zf_scn_probe *p,
 	      const struct zf_ynode *n, const char *what);
 int zf_sl_exec(struct zf_sl *sl, struct zf_scn_probe *p,
 	       const struct zf_ynode *n, const char *what);
+int zf_sl_dns(struct zf_sl *sl, struct zf_scn_probe *p,
+	      const struct zf_ynode *n, const char *what);
 
 /* "steps:" (may be NULL) -> s->steps, sorted by time (stable). */
 int zf_sl_steps(struct zf_sl *sl, const struct zf_ynode *steps);

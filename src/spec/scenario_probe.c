@@ -1,6 +1,7 @@
 /* scenario_probe.c - a scenario's probes: the fields every probe has
  * (kind, where its users are, rate, timeout, slow threshold) and its
- * expectations; the kinds' own mappings are in scenario_probe_kind.c. */
+ * expectations; the kinds' own mappings are in scenario_probe_kind.c
+ * (http, tcp, exec) and scenario_probe_dns.c. */
 #include <errno.h>
 #include <stdlib.h>
 #include <string.h>
@@ -14,37 +15,41 @@
 #define PROBE_SLOW_NS (1000 * NS_PER_MS)
 #define PROBE_RATE_MAX 1e6
 
-enum probe_field { P_HTTP, P_TCP, P_EXEC, P_FROM, P_RATE, P_TIMEOUT, P_SLOW,
-		   P_EXPECT, P_COUNT };
+enum probe_field { P_HTTP, P_TCP, P_EXEC, P_DNS, P_FROM, P_RATE, P_TIMEOUT,
+		   P_SLOW, P_EXPECT, P_COUNT };
 
-/* Exactly one of "http", "tcp" and "exec" in F (of mapping M); parse it. */
+/* Exactly one of "http", "tcp", "exec" and "dns" in F (of mapping M);
+ * parse it. */
 static int parse_kind(struct zf_sl *sl, struct zf_scn_probe *p,
 		      const struct zf_sc_field *f, const struct zf_ynode *m,
 		      const char *what)
 {
 	const struct zf_sc_field *kind = NULL;
 
-	for (int i = P_HTTP; i <= P_EXEC; i++) {
+	for (int i = P_HTTP; i <= P_DNS; i++) {
 		if (!f[i].val)
 			continue;
 		if (kind)
 			return zf_sc_err(&sl->sc, f[i].key->mark, "%s has both "
 					 "'%s' and '%s': a probe is one of "
-					 "http, tcp or exec", what, kind->name,
-					 f[i].name);
+					 "http, tcp, exec or dns", what,
+					 kind->name, f[i].name);
 		kind = &f[i];
 	}
 	if (!kind)
 		return zf_sc_err(&sl->sc, m->mark, "%s needs one of 'http', "
-				 "'tcp' or 'exec'", what);
+				 "'tcp', 'exec' or 'dns'", what);
 	if (kind == &f[P_HTTP])
 		return zf_sl_http(sl, p, kind->val, what);
 	if (kind == &f[P_TCP])
 		return zf_sl_tcp(sl, p, kind->val, what);
+	if (kind == &f[P_DNS])
+		return zf_sl_dns(sl, p, kind->val, what);
 	return zf_sl_exec(sl, p, kind->val, what);
 }
 
-/* "from": required for http and tcp, refused for exec (which has "in"). */
+/* "from": required for http, tcp and dns, refused for exec (which has
+ * "in"). */
 static int parse_from(struct zf_sl *sl, struct zf_scn_probe *p,
 		      const struct zf_sc_field *f, const struct zf_ynode *m,
 		      const char *what)
@@ -57,7 +62,7 @@ static int parse_from(struct zf_sl *sl, struct zf_scn_probe *p,
 			return 0;
 		return zf_sc_err(&sl->sc, f[P_FROM].key->mark, "%s runs its "
 				 "command in the host named by 'in' of 'exec'; "
-				 "'from' is for http and tcp probes", what);
+				 "'from' is for http, tcp and dns probes", what);
 	}
 	rc = zf_sc_require(&sl->sc, m, what, &f[P_FROM]);
 	zf_fmt(where, sizeof(where), "'from' of %s", what);
@@ -136,13 +141,14 @@ static int parse_expects(struct zf_sl *sl, struct zf_scn_probe *p,
 	return rc;
 }
 
-/* One "NAME: { http|tcp|exec: ..., from, rate, ... }" of "probes:". */
+/* One "NAME: { http|tcp|exec|dns: ..., from, rate, ... }" of "probes:". */
 static int parse_probe(struct zf_sl *sl, struct zf_scn_probe *p,
 		       const struct zf_ynode *key, const struct zf_ynode *val)
 {
 	struct zf_sc_field f[P_COUNT] = {
 		[P_HTTP] = { .name = "http" }, [P_TCP] = { .name = "tcp" },
-		[P_EXEC] = { .name = "exec" }, [P_FROM] = { .name = "from" },
+		[P_EXEC] = { .name = "exec" }, [P_DNS] = { .name = "dns" },
+		[P_FROM] = { .name = "from" },
 		[P_RATE] = { .name = "rate" },
 		[P_TIMEOUT] = { .name = "timeout" },
 		[P_SLOW] = { .name = "slow" }, [P_EXPECT] = { .name = "expect" },

@@ -18,15 +18,6 @@
 #define MS 1000000ull
 #define SEC 1000000000ull
 
-/* Until src/probe/probe.c provides it (weak: the library's wins). */
-__attribute__((weak)) const char *zf_outcome_name(enum zf_outcome o)
-{
-	static const char *const names[] = { "ok", "refused", "timeout", "reset",
-		"unreachable", "dns", "bad_status", "other" };
-
-	return (unsigned)o < ZF_OUT_N ? names[o] : "other";
-}
-
 /* The value at a dotted PATH ("probes.0.outages.1.start_s") of J. */
 static json_t *at(json_t *j, const char *path)
 {

@@ -24,15 +24,6 @@
 
 #define FIXTURE ZF_TEST_DATA "/report/run-fixture.json"
 
-/* Until src/probe/probe.c provides it (weak: the library's wins). */
-__attribute__((weak)) const char *zf_outcome_name(enum zf_outcome o)
-{
-	static const char *const names[] = { "ok", "refused", "timeout", "reset",
-		"unreachable", "dns", "bad_status", "other" };
-
-	return (unsigned)o < ZF_OUT_N ? names[o] : "other";
-}
-
 static json_t *load_fixture(void)
 {
 	char *buf = NULL, err[256];

@@ -306,6 +306,44 @@ static void expect_error(const char *y, const char *want)
 }
 
 /* links: defaults, per-region overrides, symmetric region pairs. */
+/* dns: ttl, the short and long record forms, cnames. */
+static void test_dns_section(void **state)
+{
+	const char *y =
+		"lab: d\nregions: { r1: { zones: [a, b] } }\n"
+		"hosts: { w1: { zone: r1/a }, w2: { zone: r1/b } }\n"
+		"dns:\n  ttl: 9s\n  records:\n    www: [w1, w2]\n"
+		"    app: { hosts: w2, ttl: 1m, health: aware, order: fixed }\n"
+		"  cnames: { api: app, ext: Mirror.example }\n";
+	struct zf_lab *lab;
+	char err[512] = "";
+
+	(void)state;
+	assert_int_equal(load_str(y, &lab, err, sizeof(err)), 0);
+	assert_int_equal(lab->dns_ttl, 9);
+	assert_int_equal(lab->n_records, 2);
+	assert_int_equal(lab->records[0].ttl, 9);
+	assert_false(lab->records[0].health_aware);
+	assert_false(lab->records[0].fixed_order);
+	assert_int_equal(lab->records[1].ttl, 60);
+	assert_true(lab->records[1].health_aware);
+	assert_true(lab->records[1].fixed_order);
+	assert_int_equal(lab->records[1].n_hosts, 1);
+	assert_int_equal(lab->records[1].hosts[0], 1);
+	assert_int_equal(lab->n_cnames, 2);
+	assert_string_equal(lab->cnames[0].name, "api");
+	assert_string_equal(lab->cnames[0].target, "app");
+	assert_string_equal(lab->cnames[1].target, "Mirror.example");
+	zf_lab_free(lab);
+	/* without a dns section: the default TTL */
+	assert_int_equal(load_str("lab: d\nregions: { r1: { zones: [a] } }\n"
+				  "hosts: { w1: { zone: r1/a } }\n", &lab, err,
+				  sizeof(err)), 0);
+	assert_int_equal(lab->dns_ttl, ZF_DNS_TTL_DEFAULT);
+	assert_int_equal(lab->n_cnames, 0);
+	zf_lab_free(lab);
+}
+
 static void test_links(void **state)
 {
 	const char *y =
@@ -492,6 +530,7 @@ int main(void)
 		cmocka_unit_test(test_demo_and_defaults),
 		cmocka_unit_test(test_buffer_and_order),
 		cmocka_unit_test(test_links),
+		cmocka_unit_test(test_dns_section),
 		cmocka_unit_test(test_cap_services_env_args),
 		cmocka_unit_test(test_cap_hosts_regions),
 		cmocka_unit_test(test_cap_total_hosts),
