@@ -3,7 +3,6 @@
  * accumulates), a 100 ms tick for stop_when conditions, a timer for the
  * end, and a signalfd for SIGINT/SIGTERM/SIGHUP. */
 #include "engine/drill_int.h"
-#include "fault/linkargs.h"
 #include "fault/fault.h"
 #include "util/log.h"
 #include "util/timeutil.h"
@@ -110,9 +109,9 @@ static void revert_event(struct drill *d, struct zf_run_event *e)
 
 	if (strcmp(e->status, "applied"))
 		return;
-	/* what the emulator did, read before its counters go with the fault */
-	if (zf_linkargs_is_link_kind(e->action))
-		zf_fault_link_delivered(d->rt, e->id, e->delivered, sizeof(e->delivered));
+	/* what the emulator or DNS server did, read before its counters go
+	 * with the fault */
+	zf_fault_delivered(d->rt, e->action, e->id, e->delivered, sizeof(e->delivered));
 	if (zf_fault_revert(d->rt, e->id, NULL, err, sizeof(err)) < 0 &&
 	    !strstr(err, "no active fault")) {
 		snprintf(e->error, sizeof(e->error), "revert: %.200s", err);

@@ -6,6 +6,7 @@
 #include "fault/fault.h"
 #include "lab/host.h"
 #include "lab/netns.h"
+#include "lab/vip.h"
 #include "util/log.h"
 #include "util/mem.h"
 
@@ -32,8 +33,8 @@ static void plan_err(const struct drill *d, struct zf_mark m, char *err,
 }
 
 /* NAME as a user in the lab would resolve it: a host or client, a DNS
- * record (its first host), either with or without ".<domain>", or an
- * IPv4 literal. */
+ * record (its first host), a VIP (the address its name answers now),
+ * either with or without ".<domain>", or an IPv4 literal. */
 static int lab_resolve(const struct zf_labrt *rt, const char *name, uint32_t *ip)
 {
 	const struct zf_lab *lab = rt->lab;
@@ -60,6 +61,9 @@ static int lab_resolve(const struct zf_labrt *rt, const char *name, uint32_t *ip
 			return 0;
 		}
 	}
+	for (size_t v = 0; v < lab->n_vips; v++)
+		if (!strcmp(lab->vips[v].name, base))
+			return zf_vip_dns_addr(rt, v, ip);
 	return -ENOENT;
 }
 

@@ -149,33 +149,59 @@ static int revert_dns(struct zf_fctx *c, const struct zf_fault *f)
 	return sync_without(c, f->id);
 }
 
-/* Does the server's "faults" list (stats) hold one of fault ID's? */
-static int server_has(const char *stats, const char *id, int *has)
+/* Sum the hits of fault ID's server faults in STATS into *HITS; *N how
+ * many there were. */
+static int hits_of(const char *stats, const char *id, long long *hits, size_t *n)
 {
 	json_t *root = json_loads(stats, 0, NULL), *x;
 	size_t i, len = strlen(id);
 
 	if (!root)
 		return -EPROTO;
-	*has = 0;
+	*hits = 0;
+	*n = 0;
 	json_array_foreach(json_object_get(root, "faults"), i, x) {
 		const char *s = json_string_value(json_object_get(x, "id"));
-		if (s && !strncmp(s, id, len) && s[len] == '-')
-			*has = 1;
+		if (s && !strncmp(s, id, len) && s[len] == '-') {
+			*hits += json_integer_value(json_object_get(x, "hits"));
+			(*n)++;
+		}
 	}
 	json_decref(root);
 	return 0;
+}
+
+int zf_fault_dns_delivered(const struct zf_labrt *rt, const char *id, char *buf,
+			   size_t len)
+{
+	char *stats = NULL;
+	long long hits = 0;
+	size_t n = 0;
+	int rc = zf_labdns_stats(rt, &stats);
+
+	if (rc == 0)
+		rc = hits_of(stats, id, &hits, &n);
+	free(stats);
+	if (rc == 0 && n == 0)
+		rc = -ENOENT;
+	if (rc == 0)
+		snprintf(buf, len, "dns server: %lld quer%s answered by the fault", hits,
+			 hits == 1 ? "y" : "ies");
+	return rc;
 }
 
 /* The running server holds the fault's rules exactly when APPLIED. */
 static int verify_dns(struct zf_fctx *c, const struct zf_fault *f, int applied)
 {
 	char *stats = NULL;
-	int has = 0, rc = zf_labdns_stats(c->rt, &stats);
+	long long hits;
+	size_t n = 0;
+	int has, rc = zf_labdns_stats(c->rt, &stats);
 
 	if (rc == 0)
-		rc = server_has(stats, f->id, &has);
+		rc = hits_of(stats, f->id, &hits, &n);
 	free(stats);
+	has = n > 0;
 	if (rc < 0) {
 		snprintf(c->err, sizeof(c->err), "the lab's DNS server: %s", strerror(-rc));
 		return rc;

@@ -1,6 +1,8 @@
 /* fault.c - journal-first inject and verified revert, for every kind. */
 #include "fault/fault.h"
+#include "fault/dnsargs.h"
 #include "fault/journal.h"
+#include "fault/linkargs.h"
 #include "fault/kinds.h"
 #include "util/log.h"
 #include "util/mem.h"
@@ -388,4 +390,14 @@ int zf_fault_list_active(const struct zf_labrt *rt, struct zf_fault_info **out,
 			 size_t *n)
 {
 	return zf_journal_active(rt, out, n);
+}
+
+int zf_fault_delivered(const struct zf_labrt *rt, const char *kind, const char *id,
+		       char *buf, size_t len)
+{
+	if (zf_linkargs_is_link_kind(kind))
+		return zf_fault_link_delivered(rt, id, buf, len);
+	if (zf_dnsargs_is_dns_kind(kind))
+		return zf_fault_dns_delivered(rt, id, buf, len);
+	return -ENOENT;
 }

@@ -139,6 +139,17 @@ int zf_fault_revert_locked(struct zf_labrt *rt, const char *id, size_t *n_revert
 int zf_fault_link_delivered(const struct zf_labrt *rt, const char *id, char *buf,
 			    size_t len);
 
+/* What the lab's DNS server did for DNS fault ID so far: "dns server: N
+ * queries answered by the fault". -ENOENT when it has none of it. */
+int zf_fault_dns_delivered(const struct zf_labrt *rt, const char *id, char *buf,
+			   size_t len);
+
+/* What was delivered for fault ID of KIND, by the helper daemon that
+ * carries it out (link emulator, DNS server); -ENOENT for kinds without
+ * one. Read it before the revert: the counters go with the fault. */
+int zf_fault_delivered(const struct zf_labrt *rt, const char *kind, const char *id,
+		       char *buf, size_t len);
+
 /* Active (applied, not reverted) faults from the journal. */
 struct zf_fault_info {
 	char id[ZF_FAULT_ID_MAX];
