@@ -28,6 +28,7 @@ static const struct zf_fault_kind *const kinds[] = {
 	&zf_fault_dns_servfail, &zf_fault_dns_nxdomain, &zf_fault_dns_empty,
 	&zf_fault_dns_timeout, &zf_fault_dns_slow, &zf_fault_dns_wrong,
 	&zf_fault_dns_stale, &zf_fault_dns_ttl,
+	&zf_fault_exec,
 	NULL,
 };
 

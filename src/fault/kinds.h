@@ -32,5 +32,6 @@ extern const struct zf_fault_kind zf_fault_dns_slow;
 extern const struct zf_fault_kind zf_fault_dns_wrong;
 extern const struct zf_fault_kind zf_fault_dns_stale;
 extern const struct zf_fault_kind zf_fault_dns_ttl;
+extern const struct zf_fault_kind zf_fault_exec;        /* operator.c */
 
 #endif
