@@ -16,6 +16,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/mount.h>
+#include <sys/stat.h>
 #include <unistd.h>
 
 #define SBX_FLAGS (MS_NOSUID | MS_NODEV)
@@ -101,16 +102,22 @@ static int mount_fs(const char *type, const char *dst, unsigned long flags,
 	return 0;
 }
 
-/* Fresh /tmp, /run and /proc (the binds need a /proc of our own pid). */
+/* Fresh /tmp, /run, /dev/shm and /proc (the binds need a /proc of our own
+ * pid). A private /dev/shm keeps POSIX shared memory of the host's
+ * services (PostgreSQL's, say) off the machine's: it goes with the host's
+ * mount namespace when the host powers off. */
 static int mount_fresh(void)
 {
+	struct stat st;
 	int rc;
 
 	if ((rc = mount_fs("tmpfs", "/tmp", SBX_FLAGS, "mode=1777")) < 0 ||
 	    (rc = mount_fs("tmpfs", "/run", SBX_FLAGS, "mode=0755")) < 0 ||
 	    (rc = mount_fs("proc", "/proc", SBX_FLAGS | MS_NOEXEC, NULL)) < 0)
 		return rc;
-	return 0;
+	if (stat("/dev/shm", &st) == 0 && S_ISDIR(st.st_mode))
+		rc = mount_fs("tmpfs", "/dev/shm", SBX_FLAGS | MS_NOEXEC, "mode=1777");
+	return rc;
 }
 
 /* Which binds to make: the lab's hosts and resolv.conf files, and every
