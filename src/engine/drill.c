@@ -120,6 +120,7 @@ static int run_timeline(struct drill *d, char *err, size_t errlen)
 	stop_probes(d);
 	drill_say(d, "run ended: %s%s%s", d->end_reason, *d->end_detail ? ": " : "",
 		  d->end_detail);
+	drill_final_reads(d);
 	return rc;
 }
 

@@ -6,7 +6,9 @@
 
 #include "engine/drill.h"
 #include "lab/labrt.h"
+#include "probe/checker.h"
 #include "probe/probe.h"
+#include "probe/write.h"
 #include "report/analysis.h"
 #include "spec/scenario.h"
 #include "util/evloop.h"
@@ -37,6 +39,13 @@ struct drill {
 	struct exec_ctx *execs;
 	struct zf_probe **probes;
 	size_t n_probes;
+	/* write probes (drill_write.c): per probe, used by write probes */
+	struct zf_wspec *wspecs;
+	struct zf_wnode *wnames;   /* the lab's hosts, to name nodes */
+	size_t n_wnames;
+	char **wtargets;           /* what each writes to, for the report */
+	struct zf_check *checks;   /* after the final read */
+	int *checked;
 	/* timeline */
 	struct act *acts;
 	size_t n_acts, next_act;
@@ -64,6 +73,22 @@ void drill_plan_free(struct drill *d);
  * d->specs[I]. -EINVAL with "file:line:col: probe NAME: ..." in ERR. */
 int drill_plan_dns(struct drill *d, size_t i, size_t host, char *err,
 		   size_t errlen);
+/* drill_plan.c: "HOST[:PORT]" as a user of the lab would resolve HOST (a
+ * host or client, a DNS record's first host, with or without the domain,
+ * or an IPv4 literal) into ADDR, DEFPORT when no port; HOST into HOST
+ * (HOSTLEN bytes). 0, -EINVAL (syntax) or -ENOENT (no such name). */
+int drill_host_port(const struct zf_labrt *rt, const char *s, int defport,
+		    struct sockaddr_in *addr, char *host, size_t hostlen);
+/* drill_write.c: probe I, a write probe (its network namespace already
+ * set): what it writes where in d->wspecs[I], the names table, its
+ * target text. -EINVAL with "file:line:col: probe NAME: ..." in ERR. */
+void drill_write_init(struct drill *d);
+int drill_plan_write(struct drill *d, size_t i, char *err, size_t errlen);
+/* After the probes have stopped: for each write probe, wait its settle
+ * time after the end of the run (Ctrl-C skips the rest), do its final
+ * read and check its ledger into d->checks. */
+void drill_final_reads(struct drill *d);
+void drill_write_free(struct drill *d);
 /* drill_loop.c: run the timeline until it ends one way or another. */
 int drill_loop(struct drill *d);
 /* Revert every fault this run still has applied (newest first). */

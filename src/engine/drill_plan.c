@@ -67,9 +67,8 @@ static int lab_resolve(const struct zf_labrt *rt, const char *name, uint32_t *ip
 	return -ENOENT;
 }
 
-/* "HOST[:PORT]" into ADDR; DEFPORT when no port. */
-static int host_port(const struct zf_labrt *rt, const char *s, int defport,
-		     struct sockaddr_in *addr, char *host, size_t hostlen)
+int drill_host_port(const struct zf_labrt *rt, const char *s, int defport,
+		    struct sockaddr_in *addr, char *host, size_t hostlen)
 {
 	const char *colon = strrchr(s, ':');
 	size_t n = colon ? (size_t)(colon - s) : strlen(s);
@@ -118,7 +117,7 @@ static int plan_http(struct drill *d, const struct zf_scn_probe *p,
 	}
 	memcpy(hp, rest, n);
 	hp[n] = '\0';
-	rc = host_port(d->rt, hp, 80, &s->addr, s->host_header, sizeof(s->host_header));
+	rc = drill_host_port(d->rt, hp, 80, &s->addr, s->host_header, sizeof(s->host_header));
 	if (rc < 0) {
 		plan_err(d, p->mark, err, errlen, "probe %s: '%s' is no host, client or DNS name "
 			 "of lab %s", p->name, hp, d->rt->lab->name);
@@ -139,7 +138,7 @@ static int plan_tcp(struct drill *d, const struct zf_scn_probe *p,
 {
 	char host[256];
 
-	if (host_port(d->rt, p->connect, 0, &s->addr, host, sizeof(host)) < 0 ||
+	if (drill_host_port(d->rt, p->connect, 0, &s->addr, host, sizeof(host)) < 0 ||
 	    !s->addr.sin_port) {
 		plan_err(d, p->mark, err, errlen, "probe %s: '%s' is not HOST:PORT of a host in "
 			 "lab %s", p->name, p->connect, d->rt->lab->name);
@@ -183,6 +182,8 @@ static int plan_probe(struct drill *d, size_t i, char *err, size_t errlen)
 	}
 	if (p->kind == ZF_SCN_DNS)
 		return drill_plan_dns(d, i, (size_t)h, err, errlen);
+	if (zf_scn_is_write(p->kind))
+		return drill_plan_write(d, i, err, errlen);
 	s->kind = p->kind == ZF_SCN_HTTP ? ZF_PROBE_HTTP : ZF_PROBE_TCP;
 	return p->kind == ZF_SCN_HTTP ? plan_http(d, p, s, err, errlen)
 				      : plan_tcp(d, p, s, err, errlen);
@@ -265,6 +266,7 @@ int drill_plan(struct drill *d, char *err, size_t errlen)
 	d->specs = zf_xcalloc(d->n_probes + 1, sizeof(*d->specs));
 	d->execs = zf_xcalloc(d->n_probes + 1, sizeof(*d->execs));
 	d->probes = zf_xcalloc(d->n_probes + 1, sizeof(*d->probes));
+	drill_write_init(d);
 	for (size_t i = 0; i < d->n_probes; i++)
 		d->specs[i].netns_fd = -1;
 	for (size_t i = 0; rc == 0 && i < d->n_probes; i++)
@@ -286,6 +288,7 @@ void drill_plan_free(struct drill *d)
 		if (d->specs)
 			free((void *)d->specs[i].dns_expect);
 	}
+	drill_write_free(d);
 	free(d->probes);
 	free(d->specs);
 	free(d->execs);

@@ -19,14 +19,20 @@ static const char *probe_kind(const struct zf_scn_probe *p)
 	static const char *const kinds[] = {
 		[ZF_SCN_HTTP] = "http", [ZF_SCN_TCP] = "tcp",
 		[ZF_SCN_EXEC] = "exec", [ZF_SCN_DNS] = "dns",
+		[ZF_SCN_REDIS] = "redis", [ZF_SCN_ETCD] = "etcd",
+		[ZF_SCN_SQL] = "sql", [ZF_SCN_HTTPW] = "http-write",
 	};
 
 	return (unsigned)p->kind < sizeof(kinds) / sizeof(*kinds) ? kinds[p->kind]
 								  : "exec";
 }
 
-static const char *probe_target(const struct zf_scn_probe *p)
+static const char *probe_target(const struct drill *d, size_t i)
 {
+	const struct zf_scn_probe *p = &d->scn->probes[i];
+
+	if (zf_scn_is_write(p->kind))
+		return d->wtargets && d->wtargets[i] ? d->wtargets[i] : "";
 	if (p->kind == ZF_SCN_HTTP)
 		return p->url;
 	if (p->kind == ZF_SCN_TCP)
@@ -36,6 +42,23 @@ static const char *probe_target(const struct zf_scn_probe *p)
 	return p->argv && p->argv[0] ? p->argv[0] : "";
 }
 
+/* A write probe's ledger, check and figures. */
+static void fill_write(const struct drill *d, size_t i, struct zf_run_probe *rp)
+{
+	struct zf_probe_wstats st;
+
+	rp->write = 1;
+	rp->settle_ns = d->scn->probes[i].settle_ns;
+	rp->workers = d->scn->probes[i].workers;
+	if (!d->probes[i])
+		return;
+	zf_probe_write_stats(d->probes[i], &st);
+	rp->ledger = zf_probe_ledger(d->probes[i]);
+	rp->check = d->checked && d->checked[i] ? &d->checks[i] : NULL;
+	rp->not_sent = st.not_sent;
+	rp->earlier = st.earlier;
+}
+
 static void fill_probe(const struct drill *d, size_t i, struct zf_run_probe *rp)
 {
 	const struct zf_scn_probe *p = &d->scn->probes[i];
@@ -43,7 +66,7 @@ static void fill_probe(const struct drill *d, size_t i, struct zf_run_probe *rp)
 	rp->name = p->name;
 	rp->kind = probe_kind(p);
 	rp->from = p->from;
-	rp->target = probe_target(p);
+	rp->target = probe_target(d, i);
 	rp->rate = p->rate;
 	rp->timeout_ns = p->timeout_ns;
 	rp->slow_ns = p->slow_ns;
@@ -53,6 +76,8 @@ static void fill_probe(const struct drill *d, size_t i, struct zf_run_probe *rp)
 		rp->reqs = zf_probe_records(d->probes[i], &rp->n_reqs);
 		rp->hist = zf_probe_hist(d->probes[i]);
 	}
+	if (zf_scn_is_write(p->kind))
+		fill_write(d, i, rp);
 }
 
 static json_t *analyse(struct drill *d)

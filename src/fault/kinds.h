@@ -32,6 +32,14 @@ extern const struct zf_fault_kind zf_fault_dns_slow;
 extern const struct zf_fault_kind zf_fault_dns_wrong;
 extern const struct zf_fault_kind zf_fault_dns_stale;
 extern const struct zf_fault_kind zf_fault_dns_ttl;
+extern const struct zf_fault_kind zf_fault_cpu_throttle; /* res_cpu.c */
+extern const struct zf_fault_kind zf_fault_cpu_hog;
+extern const struct zf_fault_kind zf_fault_mem_limit;   /* res_mem.c */
+extern const struct zf_fault_kind zf_fault_mem_hog;
+extern const struct zf_fault_kind zf_fault_disk_fill;   /* res_disk.c */
+extern const struct zf_fault_kind zf_fault_clock_skew;  /* res_clock.c */
+extern const struct zf_fault_kind zf_fault_crash_loop;  /* svc_bad.c */
+extern const struct zf_fault_kind zf_fault_bad_config;
 extern const struct zf_fault_kind zf_fault_exec;        /* operator.c */
 
 #endif

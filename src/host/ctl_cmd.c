@@ -1,5 +1,6 @@
 /* ctl_cmd.c - parsing and answering control requests. */
 #include "host/ctl_cmd.h"
+#include "host/override.h"
 #include "util/log.h"
 #include "util/mem.h"
 #include "util/proc.h"
@@ -11,7 +12,7 @@
 #include <string.h>
 
 #define CTL_MAX_WORDS 4
-#define CTL_COMMANDS "commands: status, kill, restart, stop, start, shutdown"
+#define CTL_COMMANDS "commands: status, kill, restart, stop, start, override, shutdown"
 
 /* Serialize REPLY (reference taken) as one line; never NULL. */
 static char *reply_line(json_t *reply)
@@ -158,6 +159,31 @@ static char *do_shutdown(struct supervisor *sup, char **w, bool *shutdown)
 	return reply_ok();
 }
 
+/* "override NAME [JSON]": ARGS is what follows "override ". */
+static char *do_override(struct supervisor *sup, char *args)
+{
+	struct svc_override ov;
+	char err[256], *name, *rest;
+	size_t len;
+	int rc;
+
+	args += strspn(args, " \t");
+	len = strlen(args);
+	if (len && args[len - 1] == '\r')
+		args[--len] = '\0';
+	name = args;
+	rest = args + strcspn(args, " \t");
+	if (*rest)
+		*rest++ = '\0';
+	rest += strspn(rest, " \t");
+	if (!*name)
+		return reply_error("usage: override NAME [JSON]");
+	if (override_parse(rest, &ov, err, sizeof(err)) < 0)
+		return reply_error("override: %s", err);
+	rc = sup_override(sup, name, &ov);
+	return rc < 0 ? sup_error(rc, name) : reply_ok();
+}
+
 char *ctl_cmd_run(struct supervisor *sup, char *line, bool *shutdown)
 {
 	static const struct {
@@ -174,9 +200,14 @@ char *ctl_cmd_run(struct supervisor *sup, char *line, bool *shutdown)
 	};
 	const size_t ncmds = sizeof(cmds) / sizeof(cmds[0]);
 	char *w[CTL_MAX_WORDS] = { NULL }, b[80];
-	size_t n = split(line, w, CTL_MAX_WORDS), i = 0;
+	size_t n, i = 0;
 
 	*shutdown = false;
+	/* The one command whose last word is the rest of the line (JSON). */
+	if (!strncmp(line, "override", 8) && (line[8] == ' ' || line[8] == '\t' ||
+					       !line[8] || line[8] == '\r'))
+		return do_override(sup, line + 8);
+	n = split(line, w, CTL_MAX_WORDS);
 	if (n == 0)
 		return reply_error("empty request; " CTL_COMMANDS);
 	while (i < ncmds && strcmp(cmds[i].name, w[0]) != 0)

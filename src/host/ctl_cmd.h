@@ -5,6 +5,8 @@
  *   restart NAME      -> same
  *   stop NAME         -> same
  *   start NAME        -> same
+ *   override NAME [JSON] -> same; JSON (the rest of the line) is the
+ *                        service's override (override.h), none clears it
  *   shutdown          -> {"ok":true}, then the graceful shutdown
  *   anything else     -> {"ok":false,"error":"unknown command 'x'; ..."}
  *

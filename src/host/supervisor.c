@@ -44,6 +44,7 @@ struct svc {
 	struct evloop_timer timer;
 	struct svcproc proc;
 	struct ready_probe probe;
+	struct svc_override ov;    /* set by faults; empty: as configured */
 };
 
 struct supervisor {
@@ -167,7 +168,8 @@ static void svc_launch(struct svc *s)
 
 	s->then = THEN_NOTHING;
 	s->started_ns = zf_now_ns();
-	rc = svcproc_spawn(&s->proc, s->cfg->argv, &pid, &s->spawn_step);
+	rc = svcproc_spawn(&s->proc, s->ov.argv ? s->ov.argv : s->cfg->argv, &pid,
+			   &s->spawn_step);
 	if (rc < 0) {
 		s->spawn_err = -rc;
 		svc_ended(s, false, 0);
@@ -480,6 +482,27 @@ int sup_start_service(struct supervisor *sup, const char *name)
 	return 0;
 }
 
+int sup_override(struct supervisor *sup, const char *name, struct svc_override *ov)
+{
+	struct svc *s;
+	int rc = lookup(sup, name, &s);
+
+	if (rc < 0) {
+		override_free(ov);
+		return rc;
+	}
+	override_free(&s->ov);
+	s->ov = *ov;
+	svcproc_set_extra_env(&s->proc, sup->cfg, s->cfg, s->ov.env);
+	if (override_empty(&s->ov))
+		initlog(s->cfg->name, "override cleared: configured command and "
+			"environment from the next start");
+	else
+		initlog(s->cfg->name, "override set (%s%s): applies from the next start",
+			s->ov.argv ? "command " : "", s->ov.env ? "environment" : "");
+	return 0;
+}
+
 /* ---- status -------------------------------------------------------- */
 
 static const char *state_name(enum svc_state st)
@@ -514,12 +537,13 @@ static json_t *svc_json(const struct svc *s)
 			     strerror(s->spawn_err));
 		last_error = err_buf;
 	}
-	return json_pack("{s:s, s:s, s:i, s:I, s:b, s:s?, s:s?, s:I}",
+	return json_pack("{s:s, s:s, s:i, s:I, s:b, s:s?, s:s?, s:I, s:o?}",
 			 "name", s->cfg->name, "state", state_name(s->state),
 			 "pid", (int)s->pid, "restarts", (json_int_t)s->restarts,
 			 "ready", (int)s->ready, "last_exit", last_exit,
 			 "last_error", last_error,
-			 "since_ms", (json_int_t)ms_since(s->since_ns));
+			 "since_ms", (json_int_t)ms_since(s->since_ns),
+			 "override", override_json(&s->ov));
 }
 
 json_t *sup_status(const struct supervisor *sup)
@@ -597,6 +621,7 @@ void sup_free(struct supervisor *sup)
 		ready_cancel(&sup->svcs[i].probe);
 		evloop_timer_close(&sup->svcs[i].timer);
 		svcproc_fini(&sup->svcs[i].proc);
+		override_free(&sup->svcs[i].ov);
 	}
 	free(sup->svcs);
 	free(sup);

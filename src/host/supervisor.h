@@ -22,6 +22,7 @@
 
 #include "util/evloop.h"
 #include "host/host_config.h"
+#include "host/override.h"
 
 #include <jansson.h>
 #include <stdbool.h>
@@ -74,5 +75,10 @@ int sup_kill(struct supervisor *sup, const char *name, int sig);
 int sup_restart(struct supervisor *sup, const char *name);
 int sup_stop(struct supervisor *sup, const char *name);
 int sup_start_service(struct supervisor *sup, const char *name);
+
+/* Replace the override of service NAME with OV (taken over, also on error;
+ * an empty one clears it). It applies from the service's next start;
+ * status shows it. 0, -ENOENT or -ECANCELED. */
+int sup_override(struct supervisor *sup, const char *name, struct svc_override *ov);
 
 #endif

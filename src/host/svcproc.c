@@ -43,7 +43,7 @@ static void env_put(char ***env, size_t *n, char *entry)
 }
 
 static char **build_env(const struct host_config *cfg,
-			const struct hc_service *svc)
+			const struct hc_service *svc, char *const *extra)
 {
 	char **env = NULL;
 	size_t n = 0;
@@ -56,6 +56,8 @@ static char **build_env(const struct host_config *cfg,
 	env_put(&env, &n, env_entry("ZF_IP", cfg->ip));
 	for (char **e = svc->env; *e; e++)
 		env_put(&env, &n, zf_xstrdup(*e));
+	for (size_t i = 0; extra && extra[i]; i++)
+		env_put(&env, &n, zf_xstrdup(extra[i]));
 	return env;
 }
 
@@ -80,7 +82,7 @@ int svcproc_init(struct svcproc *sp, const struct host_config *cfg,
 	sp->log_path[dlen] = '/';
 	memcpy(sp->log_path + dlen + 1, svc->name, nlen);
 	memcpy(sp->log_path + dlen + 1 + nlen, ".log", sizeof(".log"));
-	sp->env = build_env(cfg, svc);
+	sp->env = build_env(cfg, svc, NULL);
 	sp->log_dir = cfg->log_dir;
 	sp->cwd = cfg->data_dir;
 	return 0;
@@ -134,6 +136,13 @@ int svcproc_spawn(const struct svcproc *sp, char *const *argv, pid_t *pid,
 	rc = zf_spawn(&o, pid);
 	close(logfd);
 	return rc;
+}
+
+void svcproc_set_extra_env(struct svcproc *sp, const struct host_config *cfg,
+			   const struct hc_service *svc, char *const *extra)
+{
+	zf_strv_free(sp->env);
+	sp->env = build_env(cfg, svc, extra);
 }
 
 void svcproc_fini(struct svcproc *sp)

@@ -41,6 +41,11 @@ int svcproc_init(struct svcproc *sp, const struct host_config *cfg,
 int svcproc_spawn(const struct svcproc *sp, char *const *argv, pid_t *pid,
 		  enum svcproc_step *step);
 
+/* Rebuild SP's environment as svcproc_init does, then EXTRA ("KEY=VALUE"
+ * entries, may be NULL) on top, overriding entries with the same key. */
+void svcproc_set_extra_env(struct svcproc *sp, const struct host_config *cfg,
+			   const struct hc_service *svc, char *const *extra);
+
 void svcproc_fini(struct svcproc *sp);
 
 #endif

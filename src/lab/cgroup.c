@@ -366,3 +366,136 @@ int zf_cg_load_choice(const char *state_dir, struct zf_cg *cg)
 	free(root);
 	return rc;
 }
+
+/* The directory of REL in the hierarchy that has controller CTRL (v2: the
+ * unified one). -ENOTSUP when none has it. */
+static int ctrl_dir(const struct zf_cg *cg, enum zf_cg_ctrl ctrl, const char *rel,
+		    char *buf, size_t len)
+{
+	for (size_t i = 0; i < cg->n; i++)
+		if (cg->version == 2 || cg->ctrl[i] == ctrl)
+			return zf_cg_path(cg, i, rel, buf, len) ? -ENAMETOOLONG : 0;
+	return -ENOTSUP;
+}
+
+/* Write VAL to DIR/FILE. */
+static int write_in(const char *dir, const char *file, const char *val)
+{
+	char path[320];
+
+	if (zf_fmt(path, sizeof(path), "%s/%s", dir, file))
+		return -ENAMETOOLONG;
+	return cg_write(path, val);
+}
+
+static int read_in(const char *dir, const char *file, char *buf, size_t len)
+{
+	char path[320];
+
+	if (zf_fmt(path, sizeof(path), "%s/%s", dir, file))
+		return -ENAMETOOLONG;
+	return read_small(path, buf, len);
+}
+
+/* Parse an unsigned decimal at the start of S ("max" and negatives: 0). */
+static unsigned long long ull_or_zero(const char *s)
+{
+	char *end;
+	unsigned long long v;
+
+	if (*s < '0' || *s > '9')
+		return 0;
+	v = strtoull(s, &end, 10);
+	return end == s ? 0 : v;
+}
+
+int zf_cg_cpu_max(const struct zf_cg *cg, const char *rel, unsigned long long quota_us,
+		  unsigned long long period_us)
+{
+	char dir[256], val[64];
+	int rc = ctrl_dir(cg, ZF_CG_CPU, rel, dir, sizeof(dir));
+
+	if (rc < 0)
+		return rc;
+	if (cg->version == 2) {
+		if (quota_us)
+			snprintf(val, sizeof(val), "%llu %llu", quota_us, period_us);
+		else
+			snprintf(val, sizeof(val), "max %llu", period_us);
+		return write_in(dir, "cpu.max", val);
+	}
+	/* Unlimited first, so that a new period never conflicts with the old
+	 * quota; then the period, then the quota. */
+	rc = write_in(dir, "cpu.cfs_quota_us", "-1");
+	snprintf(val, sizeof(val), "%llu", period_us);
+	if (rc == 0)
+		rc = write_in(dir, "cpu.cfs_period_us", val);
+	snprintf(val, sizeof(val), "%llu", quota_us);
+	if (rc == 0 && quota_us)
+		rc = write_in(dir, "cpu.cfs_quota_us", val);
+	return rc;
+}
+
+int zf_cg_cpu_max_get(const struct zf_cg *cg, const char *rel,
+		      unsigned long long *quota_us, unsigned long long *period_us)
+{
+	char dir[256], buf[64];
+	int rc = ctrl_dir(cg, ZF_CG_CPU, rel, dir, sizeof(dir));
+
+	if (rc == 0 && cg->version == 2) {
+		rc = read_in(dir, "cpu.max", buf, sizeof(buf));
+		if (rc == 0) {
+			const char *sp = strchr(buf, ' ');
+			*quota_us = ull_or_zero(buf);
+			*period_us = sp ? ull_or_zero(sp + 1) : 0;
+		}
+		return rc;
+	}
+	if (rc == 0)
+		rc = read_in(dir, "cpu.cfs_quota_us", buf, sizeof(buf));
+	if (rc == 0) {
+		*quota_us = ull_or_zero(buf);
+		rc = read_in(dir, "cpu.cfs_period_us", buf, sizeof(buf));
+	}
+	if (rc == 0)
+		*period_us = ull_or_zero(buf);
+	return rc;
+}
+
+/* v1 reports "no limit" as the largest page-aligned value. */
+#define MEM_UNLIMITED_V1 (1ull << 62)
+
+int zf_cg_mem_max(const struct zf_cg *cg, const char *rel, unsigned long long bytes)
+{
+	char dir[256], val[32];
+	int rc = ctrl_dir(cg, ZF_CG_MEMORY, rel, dir, sizeof(dir));
+
+	if (rc < 0)
+		return rc;
+	if (bytes)
+		snprintf(val, sizeof(val), "%llu", bytes);
+	else
+		snprintf(val, sizeof(val), "%s", cg->version == 2 ? "max" : "-1");
+	return write_in(dir, cg->version == 2 ? "memory.max" : "memory.limit_in_bytes", val);
+}
+
+int zf_cg_mem_max_get(const struct zf_cg *cg, const char *rel,
+		      unsigned long long *bytes, unsigned long long *usage)
+{
+	char dir[256], buf[64];
+	int v2 = cg->version == 2;
+	int rc = ctrl_dir(cg, ZF_CG_MEMORY, rel, dir, sizeof(dir));
+
+	if (rc == 0)
+		rc = read_in(dir, v2 ? "memory.max" : "memory.limit_in_bytes", buf,
+			     sizeof(buf));
+	if (rc < 0)
+		return rc;
+	*bytes = ull_or_zero(buf);
+	if (*bytes >= MEM_UNLIMITED_V1)
+		*bytes = 0;
+	if (usage && (rc = read_in(dir, v2 ? "memory.current" : "memory.usage_in_bytes",
+				   buf, sizeof(buf))) == 0)
+		*usage = ull_or_zero(buf);
+	return rc;
+}

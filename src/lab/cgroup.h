@@ -67,4 +67,22 @@ int zf_cg_frozen(const struct zf_cg *cg, const char *rel);
 /* Set the CPU quota of REL to PERCENT of one CPU (0: unlimited). */
 int zf_cg_cpu_quota(const struct zf_cg *cg, const char *rel, unsigned percent);
 
+/* CPU bandwidth of REL: QUOTA_US of CPU time in every PERIOD_US (v1
+ * cpu.cfs_period_us + cpu.cfs_quota_us, v2 cpu.max); QUOTA_US 0 means
+ * unlimited. -ENOTSUP when no hierarchy has the cpu controller, -EINVAL
+ * when the kernel refuses the numbers (quota below 1 ms). */
+int zf_cg_cpu_max(const struct zf_cg *cg, const char *rel, unsigned long long quota_us,
+		  unsigned long long period_us);
+/* Read it back: *QUOTA_US 0 when unlimited. */
+int zf_cg_cpu_max_get(const struct zf_cg *cg, const char *rel,
+		      unsigned long long *quota_us, unsigned long long *period_us);
+
+/* Memory limit of REL in bytes (v1 memory.limit_in_bytes, v2 memory.max);
+ * 0 means unlimited. -EBUSY (v1) when the kernel cannot reclaim enough to
+ * go below the current usage; -ENOTSUP without the memory controller. */
+int zf_cg_mem_max(const struct zf_cg *cg, const char *rel, unsigned long long bytes);
+/* Read it back (0: unlimited); *USAGE (may be NULL) gets the current usage. */
+int zf_cg_mem_max_get(const struct zf_cg *cg, const char *rel,
+		      unsigned long long *bytes, unsigned long long *usage);
+
 #endif

@@ -1,10 +1,13 @@
 /* hostexec.c - run a command inside a host: all its namespaces and cgroup. */
 #include "lab/host.h"
+#include "util/fsutil.h"
 #include "util/log.h"
+#include "util/mem.h"
 #include "util/proc.h"
 
 #include <errno.h>
 #include <fcntl.h>
+#include <stdlib.h>
 #include <sched.h>
 #include <signal.h>
 #include <stdio.h>
@@ -38,13 +41,45 @@ static int open_ns(pid_t pid, int fds[N_NS])
 	return 0;
 }
 
+extern char **environ;
+
+/* Our environment with the KEY=VALUE lines of the host's fault.env (what
+ * faults such as clock-skew give every process of the host) on top, or
+ * NULL (inherit ours) when there is none. */
+static char **fault_env(const struct zf_labrt *rt, size_t host)
+{
+	char path[512], *text = NULL, **env, *save = NULL;
+	size_t n = 0, k = 0, m;
+
+	zf_labrt_host_dir(rt, host, "fault.env", path, sizeof(path));
+	if (zf_read_file(path, 16384, &text, NULL) < 0)
+		return NULL;
+	while (environ[n])
+		n++;
+	env = zf_xcalloc(n + 64 + 1, sizeof(*env));
+	for (char *l = strtok_r(text, "\n", &save); l && k < 64; l = strtok_r(NULL, "\n", &save))
+		if (strchr(l, '='))
+			env[k++] = zf_xstrdup(l);
+	m = k;
+	for (size_t i = 0; i < n; i++) {
+		size_t key = strcspn(environ[i], "="), j = 0;
+		while (j < k && strncmp(env[j], environ[i], key + 1))
+			j++;
+		if (j == k)   /* not overridden */
+			env[m++] = zf_xstrdup(environ[i]);
+	}
+	free(text);
+	return env;
+}
+
 /* Child: join the host, then fork so the command is inside its PID
  * namespace; relay the command's exit status as our own. */
 static _Noreturn void exec_child(const struct zf_labrt *rt, const char *cg_rel,
-				 int fds[N_NS], char *const *argv, int quiet)
+				 int fds[N_NS], char *const *argv, int quiet,
+				 char *const *env)
 {
 	int null = quiet ? open("/dev/null", O_RDWR | O_CLOEXEC) : -1;
-	struct zf_spawn_opts o = { .argv = argv, .stdin_fd = quiet ? -1 : 0,
+	struct zf_spawn_opts o = { .argv = argv, .env = env, .stdin_fd = quiet ? -1 : 0,
 				   .stdout_fd = quiet ? null : 1,
 				   .stderr_fd = quiet ? null : 2 };
 	pid_t pid;
@@ -82,7 +117,7 @@ int zf_host_exec(const struct zf_labrt *rt, size_t host, char *const *argv,
 		 int quiet, int *code, char *err, size_t errlen)
 {
 	pid_t init = zf_host_init_pid(rt, host), child;
-	char cg_rel[256];
+	char cg_rel[256], **env;
 	int fds[N_NS], rc, st;
 
 	if (!init) {
@@ -95,11 +130,13 @@ int zf_host_exec(const struct zf_labrt *rt, size_t host, char *const *argv,
 		snprintf(err, errlen, "host %s: %s", rt->lab->hosts[host].name, strerror(-rc));
 		return rc;
 	}
+	env = fault_env(rt, host);
 	child = fork();
 	if (child == 0)
-		exec_child(rt, cg_rel, fds, argv, quiet);
+		exec_child(rt, cg_rel, fds, argv, quiet, env);
 	for (size_t i = 0; i < N_NS; i++)
 		close(fds[i]);
+	zf_strv_free(env);
 	if (child < 0) {
 		rc = -errno;
 		snprintf(err, errlen, "fork: %s", strerror(-rc));

@@ -15,6 +15,7 @@
 
 #include "probe/dns_proto.h"
 #include "probe/probe_int.h"
+#include "probe/write_int.h"
 #include "util/log.h"
 #include "util/mem.h"
 #include "util/timeutil.h"
@@ -25,6 +26,9 @@ struct zf_probe {
 	struct zf_dns_proto dns;        /* dns probes */
 	struct zf_reqlog log;
 	struct zf_probe_ctl ctl;
+	struct zf_wpool *wpool;         /* write probes */
+	int read_done;                  /* write probes: final read made */
+	uint64_t earlier;               /* values of earlier runs skipped */
 	pthread_t thread;
 	int running;                    /* thread started and not joined */
 	/* start-up handshake with the thread */
@@ -75,7 +79,8 @@ static void run_loop(struct zf_probe *p)
 
 	if (p->spec.kind == ZF_PROBE_DNS)
 		rc = zf_dnsloop_new(&p->spec, &p->dns, &p->log, &p->ctl, &dl);
-	else if (p->spec.kind != ZF_PROBE_EXEC)
+	else if (p->spec.kind != ZF_PROBE_EXEC &&
+		 p->spec.kind != ZF_PROBE_WRITE)
 		rc = zf_netloop_new(&p->spec, &p->proto, &p->log, &p->ctl, &nl);
 	if (rc < 0) {
 		signal_ready(p, rc, "cannot set up its event loop");
@@ -88,6 +93,8 @@ static void run_loop(struct zf_probe *p)
 	} else if (nl) {
 		zf_netloop_run(nl);
 		zf_netloop_free(nl);
+	} else if (p->wpool) {
+		zf_wpool_run(p->wpool);
 	} else {
 		zf_exec_loop_run(&p->spec, &p->log, &p->ctl);
 	}
@@ -150,11 +157,19 @@ static int init_proto(struct zf_probe *p, char *err, size_t errlen)
 		return zf_tcp_proto_init(&p->proto, &p->spec, err, errlen);
 	if (p->spec.kind == ZF_PROBE_DNS)
 		return zf_dns_proto_init(&p->dns, &p->spec, err, errlen);
+	if (p->spec.kind == ZF_PROBE_WRITE &&
+	    zf_wpool_new(&p->spec, zf_wdriver_of(p->spec.write->sys), &p->log,
+			 &p->ctl, &p->wpool) < 0) {
+		zf_fmt(err, errlen, "probe %s: bad ledger prefix or client name",
+		       p->spec.name);
+		return -EINVAL;
+	}
 	return 0;
 }
 
 static void destroy(struct zf_probe *p)
 {
+	zf_wpool_free(p->wpool);
 	zf_reqlog_fini(&p->log);
 	zf_proto_fini(&p->proto);
 	zf_dns_proto_fini(&p->dns);
@@ -179,11 +194,11 @@ int zf_probe_start(const struct zf_probe_spec *spec, uint64_t t0_ns,
 	rc = zf_probe_spec_copy(spec, &p->spec, err, errlen);
 	if (rc < 0)
 		goto fail;
+	zf_reqlog_init(&p->log, t0_ns, p->spec.rate, p->spec.timeout_ns,
+		       p->spec.slow_ns);
 	rc = init_proto(p, err, errlen);
 	if (rc < 0)
 		goto fail;
-	zf_reqlog_init(&p->log, t0_ns, p->spec.rate, p->spec.timeout_ns,
-		       p->spec.slow_ns);
 	p->ctl.stop_fd = eventfd(0, EFD_CLOEXEC | EFD_NONBLOCK);
 	if (p->ctl.stop_fd < 0) {
 		rc = -errno;
@@ -246,6 +261,32 @@ int zf_probe_live(const struct zf_probe *p, uint64_t sec, uint64_t *completed,
 		  uint64_t *good)
 {
 	return zf_reqlog_live(&p->log, sec, zf_now_ns(), completed, good);
+}
+
+int zf_probe_final_read(struct zf_probe *p)
+{
+	if (!p || !p->wpool || p->running)
+		return -EINVAL;
+	if (p->read_done)
+		return -EALREADY;
+	p->read_done = 1;
+	return zf_write_final_read(&p->spec, p->log.t0,
+				   zf_wpool_ledger(p->wpool), &p->earlier);
+}
+
+const struct zf_ledger *zf_probe_ledger(const struct zf_probe *p)
+{
+	return p && p->wpool && !p->running ? zf_wpool_ledger(p->wpool) : NULL;
+}
+
+void zf_probe_write_stats(const struct zf_probe *p, struct zf_probe_wstats *out)
+{
+	memset(out, 0, sizeof(*out));
+	if (!p || !p->wpool)
+		return;
+	out->workers = zf_wpool_workers(p->wpool);
+	out->not_sent = zf_wpool_not_sent(p->wpool);
+	out->earlier = p->earlier;
 }
 
 void zf_probe_free(struct zf_probe *p)

@@ -8,7 +8,9 @@
  * its own thread, with its sockets created in the network namespace it is
  * given (a client host's), and never aborts on errors: it counts them by
  * cause. The probe layer knows nothing of labs: names are resolved and
- * exec commands are run through what the caller passes in. */
+ * exec commands are run through what the caller passes in. Write probes
+ * (probe/write.h) write unique values into a ledger through a small pool
+ * of worker threads, and do a final read after the run. */
 #ifndef ZF_PROBE_PROBE_H
 #define ZF_PROBE_PROBE_H
 
@@ -46,7 +48,11 @@ struct zf_req {
 	uint8_t outcome;        /* enum zf_outcome */
 };
 
-enum zf_probe_kind { ZF_PROBE_HTTP, ZF_PROBE_TCP, ZF_PROBE_EXEC, ZF_PROBE_DNS };
+enum zf_probe_kind { ZF_PROBE_HTTP, ZF_PROBE_TCP, ZF_PROBE_EXEC, ZF_PROBE_DNS,
+		     ZF_PROBE_WRITE };
+
+struct zf_wspec;
+struct zf_ledger;
 
 #define ZF_DNS_TYPE_A 1
 #define ZF_DNS_TYPE_AAAA 28
@@ -99,6 +105,10 @@ struct zf_probe_spec {
 	/* exec */
 	zf_exec_fn exec;
 	void *exec_ctx;
+	/* write: what to write where (probe/write.h); copied at start. A
+	 * request is one write; its outcome in the request log is ok or the
+	 * cause of its failure, and the ledger keeps its class. */
+	const struct zf_wspec *write;
 	/* live counts: a request is good when ok and latency <= slow_ns
 	 * (0: no threshold) */
 	uint64_t slow_ns;
@@ -135,6 +145,27 @@ const struct zf_probe_spec *zf_probe_get_spec(const struct zf_probe *p);
  * (returns -ERANGE). Used for stop_when conditions. */
 int zf_probe_live(const struct zf_probe *p, uint64_t sec, uint64_t *completed,
 		  uint64_t *good);
+
+/* Write probes, after zf_probe_stop: the final read, now (blocking; in a
+ * thread in the probe's network namespace), recorded in the probe's
+ * ledger (a failed read is recorded as failed). 0; -EINVAL for a probe of
+ * another kind, or one not stopped; -EALREADY when it was done. */
+int zf_probe_final_read(struct zf_probe *p);
+
+/* Write probes, after stop: the ledger of every write sent and the final
+ * read (state "none" until zf_probe_final_read); NULL for other kinds.
+ * Valid until zf_probe_free. */
+const struct zf_ledger *zf_probe_ledger(const struct zf_probe *p);
+
+/* Write probes, after stop: the worker count, the writes planned but never
+ * sent (they waited longer than the timeout for a free worker) and the
+ * values of earlier runs the final read skipped. */
+struct zf_probe_wstats {
+	int workers;
+	uint64_t not_sent;
+	uint64_t earlier;
+};
+void zf_probe_write_stats(const struct zf_probe *p, struct zf_probe_wstats *out);
 
 void zf_probe_free(struct zf_probe *p);
 

@@ -7,6 +7,7 @@
 #include <sys/socket.h>
 
 #include "probe/probe_int.h"
+#include "probe/write.h"
 #include "util/log.h"
 #include "util/mem.h"
 #include "util/timeutil.h"
@@ -18,7 +19,8 @@ static int check_common(const struct zf_probe_spec *s, const char *name,
 			char *err, size_t errlen)
 {
 	if (s->kind != ZF_PROBE_HTTP && s->kind != ZF_PROBE_TCP &&
-	    s->kind != ZF_PROBE_EXEC && s->kind != ZF_PROBE_DNS) {
+	    s->kind != ZF_PROBE_EXEC && s->kind != ZF_PROBE_DNS &&
+	    s->kind != ZF_PROBE_WRITE) {
 		zf_fmt(err, errlen, "probe %s: unknown kind %d", name, (int)s->kind);
 		return -EINVAL;
 	}
@@ -39,9 +41,32 @@ static int check_common(const struct zf_probe_spec *s, const char *name,
 	return 0;
 }
 
+/* A write probe's spec: a system, 1..ZF_WNODES_MAX nodes, a worker count,
+ * a names table within its cap. */
+static int check_write(const struct zf_wspec *w, const char *name, char *err,
+		       size_t errlen)
+{
+	if (!w) {
+		zf_fmt(err, errlen, "probe %s: write probe without a spec", name);
+		return -EINVAL;
+	}
+	if ((unsigned)w->sys > ZF_WSYS_HTTP || w->n_nodes == 0 ||
+	    w->n_nodes > ZF_WNODES_MAX || w->workers < 1 ||
+	    w->workers > ZF_WWORKERS_MAX || w->n_names > ZF_WNAMES_MAX ||
+	    (w->n_names && !w->names)) {
+		zf_fmt(err, errlen, "probe %s: write spec out of its limits (1 "
+		       "to %d nodes, 1 to %d workers)", name, ZF_WNODES_MAX,
+		       ZF_WWORKERS_MAX);
+		return -EINVAL;
+	}
+	return 0;
+}
+
 static int check_kind(const struct zf_probe_spec *s, const char *name,
 		      char *err, size_t errlen)
 {
+	if (s->kind == ZF_PROBE_WRITE)
+		return check_write(s->write, name, err, errlen);
 	if (s->kind == ZF_PROBE_EXEC) {
 		if (s->exec)
 			return 0;
@@ -101,6 +126,20 @@ int zf_probe_spec_copy(const struct zf_probe_spec *spec,
 	out->expect = spec->expect ? zf_xstrdup(spec->expect) : NULL;
 	out->dns_name[sizeof(out->dns_name) - 1] = '\0';
 	out->dns_expect = NULL;
+	out->write = NULL;
+	if (spec->kind == ZF_PROBE_WRITE) {
+		struct zf_wspec *w = zf_xmalloc(sizeof(*w));
+		struct zf_wnode *names = NULL;
+
+		*w = *spec->write;
+		if (w->n_names) {
+			names = zf_xcalloc(w->n_names, sizeof(*names));
+			memcpy(names, spec->write->names,
+			       w->n_names * sizeof(*names));
+		}
+		w->names = names;
+		out->write = w;
+	}
 	if (spec->dns_expect && spec->dns_n_expect) {
 		size_t n = spec->dns_n_expect;
 		struct zf_dns_addr *a = zf_xcalloc(n, sizeof(*a));
@@ -117,6 +156,10 @@ void zf_probe_spec_fini(struct zf_probe_spec *s)
 	free(s->send);
 	free(s->expect);
 	free((void *)s->dns_expect);
+	if (s->write)
+		free((void *)s->write->names);
+	free((void *)s->write);
 	s->body = s->send = s->expect = NULL;
 	s->dns_expect = NULL;
+	s->write = NULL;
 }

@@ -134,6 +134,12 @@ json_t *an_histogram_json(const struct an_probe *ap);
 /* expects.c: the evaluated expectations; *ALL_PASS cleared on a failure. */
 json_t *an_expects_json(const struct an_probe *ap, int *all_pass);
 
+/* writes.c: a write probe's "write", "ledger" and "check" keys into
+ * PROBE (nothing for other probes). */
+json_t *an_write_json(const struct zf_run_probe *p, const struct an_faults *f);
+void an_write_keys(json_t *probe, const struct zf_run_probe *p,
+		   const struct an_faults *f);
+
 /* verdict.c */
 const char *an_verdict(const char *end_reason, int all_pass);
 json_t *an_cost_json(const struct zf_run_input *in,

@@ -61,6 +61,7 @@ static json_t *probe_json(const struct zf_run_input *in, const struct an_faults 
 	rj_set(o, "samples", an_samples_json(ap, in->duration_ns));
 	rj_set(o, "histogram", an_histogram_json(ap));
 	rj_set(o, "expects", an_expects_json(ap, all_pass));
+	an_write_keys(o, p, f);
 	return o;
 }
 

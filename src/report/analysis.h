@@ -9,6 +9,8 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#include "probe/checker.h"
+#include "probe/ledger.h"
 #include "probe/probe.h"
 #include "spec/expect.h"
 
@@ -32,7 +34,8 @@ struct zf_run_event {
 
 struct zf_run_probe {
 	const char *name;
-	const char *kind;         /* "http", "tcp", "exec" */
+	const char *kind;         /* "http", "tcp", "exec", "dns", "redis",
+				     "etcd", "sql", "http-write" */
 	const char *from;         /* host the users are in */
 	const char *target;       /* "http://www.lab/" as written */
 	double rate;
@@ -43,6 +46,17 @@ struct zf_run_probe {
 	const struct zf_hist *hist;    /* ok latencies, merged */
 	const struct zf_expect *expects;   /* parsed by the scenario loader */
 	size_t n_expects;
+	/* write probes (probe/write.h): WRITE set; the ledger with its final
+	 * read and the check (NULL when the probe never ran, or when the
+	 * checker refused the ledger: data expectations then fail with an
+	 * error) */
+	int write;
+	const struct zf_ledger *ledger;
+	const struct zf_check *check;
+	int workers;
+	uint64_t not_sent;        /* writes that waited too long to be sent */
+	uint64_t earlier;         /* values of earlier runs the read skipped */
+	uint64_t settle_ns;
 };
 
 struct zf_run_input {

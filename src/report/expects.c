@@ -1,8 +1,12 @@
 /* expects.c - a probe's expectations against what was measured, in the
  * expectation's own unit: availability in %, latencies and durations in
- * ms, errors as a count. A probe that sent nothing measured nothing. */
+ * ms, errors as a count. A probe that sent nothing measured nothing.
+ * Data-safety expectations (lost == 0, valid == true) of write probes are
+ * evaluated against the probe's check by zf_check_expect: without a final
+ * read they are "unknown", which is not a pass. */
 #include "report/an.h"
 
+#include <errno.h>
 #include <math.h>
 #include <string.h>
 
@@ -55,15 +59,50 @@ static json_t *expect_json(const struct an_probe *ap, const struct zf_expect *e,
 	return o;
 }
 
+/* A data-safety expectation: "result" pass, fail or unknown ("note" says
+ * why), "pass" only for pass. */
+static json_t *data_expect_json(const struct an_probe *ap,
+				const struct zf_expect *e, int *pass)
+{
+	json_t *o = json_object();
+	enum zf_check_eval res = ZF_EVAL_UNKNOWN;
+	double v = 0;
+	int rc = ap->p->check ? zf_check_expect(ap->p->check, e, &res, &v)
+			      : -ENOENT;
+
+	*pass = rc == 0 && res == ZF_EVAL_PASS;
+	rj_set(o, "expr", rj_stringn(e->expr, sizeof(e->expr)));
+	rj_set(o, "metric", json_string(zf_expect_metric_name(e)));
+	rj_set(o, "op", (unsigned)e->op <= ZF_OP_NE ? json_string(zf_op_text(e->op))
+						   : json_null());
+	rj_set(o, "threshold", json_real(e->threshold));
+	rj_set(o, "unit", json_string(""));
+	rj_set(o, "measured", rc == 0 && res != ZF_EVAL_UNKNOWN ? json_real(v)
+							      : json_null());
+	rj_set(o, "pass", json_boolean(*pass));
+	rj_set(o, "result", json_string(rc == 0 ? zf_check_eval_name(res) : "unknown"));
+	if (rc == 0 && res == ZF_EVAL_UNKNOWN)
+		rj_set(o, "note", json_string("no final read"));
+	if (rc == -ENOENT)
+		rj_set(o, "error", json_string(ap->p->write ? "the ledger could not be checked"
+						 : "a data-safety metric on a probe that writes nothing"));
+	else if (rc < 0)
+		rj_set(o, "error", json_string("unknown metric or operator"));
+	return o;
+}
+
 json_t *an_expects_json(const struct an_probe *ap, int *all_pass)
 {
 	json_t *a = json_array();
 	size_t n = ap->p->expects ? ap->p->n_expects : 0;
 
 	for (size_t i = 0; i < n; i++) {
+		const struct zf_expect *e = &ap->p->expects[i];
 		int pass;
 
-		json_array_append_new(a, expect_json(ap, &ap->p->expects[i], &pass));
+		json_array_append_new(a, e->data != ZF_DM_NONE ?
+				      data_expect_json(ap, e, &pass) :
+				      expect_json(ap, e, &pass));
 		if (!pass)
 			*all_pass = 0;
 	}

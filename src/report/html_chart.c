@@ -286,6 +286,116 @@ void html_chart_availability(FILE *out, json_t *run, json_t *probe)
 	free(v);
 }
 
+/* A write probe's outcomes per planned second, stacked: LAYER 0 is ok,
+ * 1 ok + unknown, 2 ok + unknown + fail; groups of seconds (long runs)
+ * are averaged. *MAX gets the largest total. */
+static size_t write_series(json_t *probe, int layer, struct pt **out, double *max)
+{
+	json_t *secs = rj_arr(rj_obj(probe, "check"), "per_second");
+	size_t n = json_array_size(secs), m = 0;
+	size_t group = n > MAX_POINTS ? (n + MAX_POINTS - 1) / MAX_POINTS : 1;
+	struct pt *v = zf_xcalloc(n / group + 1, sizeof(*v));
+
+	for (size_t i = 0; i < n; i += group) {
+		struct pt p = { (double)i, (double)i, 0, 0 };
+		size_t k = 0;
+
+		for (size_t j = i; j < i + group && j < n; j++, k++) {
+			json_t *e = json_array_get(secs, j);
+			double ok = 0, fail = 0, unk = 0;
+
+			rj_at_num(e, 0, &ok);
+			rj_at_num(e, 1, &fail);
+			rj_at_num(e, 2, &unk);
+			p.v += ok + (layer >= 1 ? unk : 0) + (layer >= 2 ? fail : 0);
+			p.t1 = (double)j + 1;
+		}
+		p.v /= (double)(k ? k : 1);
+		p.have = 1;
+		if (layer == 2 && p.v > *max)
+			*max = p.v;
+		v[m++] = p;
+	}
+	*out = v;
+	return m;
+}
+
+/* The smallest of 1, 2, 2.5, 5 times a power of ten at or above V (1 for
+ * V <= 1). */
+static double nice_ceil(double v)
+{
+	static const double m[] = { 1, 2, 2.5, 5, 10 };
+	double p;
+
+	if (!(v > 1) || !isfinite(v))
+		return 1;
+	p = pow(10, floor(log10(v)));
+	for (size_t i = 0; i < sizeof(m) / sizeof(*m); i++)
+		if (m[i] * p >= v)
+			return m[i] * p;
+	return 10 * p;
+}
+
+/* The lost window of a write probe as a bar in a lane under the plot. */
+static void draw_lost(FILE *out, const struct frame *f, json_t *probe)
+{
+	json_t *w = rj_obj(rj_obj(probe, "check"), "lost_window");
+	double y = H - BOTTOM + 24, a, b, n;
+	char from[32], to[32];
+
+	fprintf(out, "<text class=\"lane\" x=\"%.1f\" y=\"%.1f\">lost</text>\n"
+		"<line class=\"lanel\" x1=\"%.1f\" y1=\"%.1f\" x2=\"%.1f\" y2=\"%.1f\"/>\n",
+		LEFT - 6, y + 7, LEFT, y + 4, W - RIGHT, y + 4);
+	if (!rj_num(rj_obj(w, "first"), "invoke_s", &a) ||
+	    !rj_num(rj_obj(w, "last"), "complete_s", &b))
+		return;
+	n = rj_num_or(rj_obj(probe, "check"), "lost", 0);
+	rf_clock(from, sizeof(from), a);
+	rf_clock(to, sizeof(to), b);
+	fprintf(out, "<rect class=\"out\" x=\"%.1f\" y=\"%.1f\" width=\"%.1f\" "
+		"height=\"8\"><title>%.0f acknowledged writes lost, invoked from %s "
+		"to %s</title></rect>\n", px_x(f, a), y,
+		px_x(f, b) - px_x(f, a) > 2 ? px_x(f, b) - px_x(f, a) : 2, n, from, to);
+}
+
+void html_chart_writes(FILE *out, json_t *run, json_t *probe)
+{
+	struct frame f = { run_length(run, rj_arr(probe, "samples")), 0, 1, 0 };
+	struct pt *layer[3];
+	size_t n[3];
+	double max = 0;
+	char label[32];
+	static const char *const cls[] = { "w-ok", "w-unk", "w-fail" };
+
+	for (int k = 2; k >= 0; k--)
+		n[k] = write_series(probe, k, &layer[k], &max);
+	f.hi = nice_ceil(max);
+	svg_open(out, "writes per planned second: ok, unknown, fail");
+	draw_windows(out, &f, run, probe);
+	for (int k = 2; k >= 0; k--)
+		draw_steps(out, &f, layer[k], n[k], cls[k], 1);
+	for (int k = 0; k <= 4; k++) {
+		rf_count(label, sizeof(label), round(f.hi * k / 4));
+		y_grid(out, &f, f.hi * k / 4, label);
+	}
+	draw_x_axis(out, &f);
+	draw_lost(out, &f, probe);
+	fprintf(out, "<rect class=\"w-ok\" x=\"%.1f\" y=\"3\" width=\"10\" "
+		"height=\"8\"/><text class=\"lg\" x=\"%.1f\" y=\"10\">ok</text>"
+		"<rect class=\"w-unk\" x=\"%.1f\" y=\"3\" width=\"10\" height=\"8\"/>"
+		"<text class=\"lg\" x=\"%.1f\" y=\"10\">unknown</text>"
+		"<rect class=\"w-fail\" x=\"%.1f\" y=\"3\" width=\"10\" height=\"8\"/>"
+		"<text class=\"lg\" x=\"%.1f\" y=\"10\">fail</text>\n",
+		W - RIGHT - 190, W - RIGHT - 176, W - RIGHT - 145, W - RIGHT - 131,
+		W - RIGHT - 70, W - RIGHT - 56);
+	if (!n[2])
+		fprintf(out, "<text class=\"none\" x=\"%.1f\" y=\"%.1f\">no writes"
+			"</text>\n", W / 2, H / 2);
+	fputs("</svg>\n", out);
+	for (int k = 0; k < 3; k++)
+		free(layer[k]);
+}
+
 /* The log scale of the latency chart: whole decades around the values,
  * at least one, at most ten, within 1 us .. 10^7 ms. */
 static void log_range(const struct pt *a, size_t na, const struct pt *b,

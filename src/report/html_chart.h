@@ -12,5 +12,8 @@
 void html_chart_availability(FILE *out, json_t *run, json_t *probe);
 /* Latency p50 and p99 per second of PROBE, on a log scale. */
 void html_chart_latency(FILE *out, json_t *run, json_t *probe);
+/* A write probe's writes per planned second, stacked: ok, unknown, fail
+ * (its check's per_second). */
+void html_chart_writes(FILE *out, json_t *run, json_t *probe);
 
 #endif

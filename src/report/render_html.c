@@ -7,6 +7,7 @@
 #include "report/render.h"
 #include "report/esc.h"
 #include "report/html_chart.h"
+#include "report/rdata.h"
 #include "report/rfmt.h"
 #include "report/rj.h"
 
@@ -71,6 +72,10 @@ static const char css[] =
 	"svg .slow{stroke:var(--warn);stroke-dasharray:5 3}"
 	"svg .slowt{font-size:10px;fill:var(--warn);text-anchor:end}\n"
 	"svg .none{font-size:14px;fill:var(--muted);text-anchor:middle}\n"
+	"svg .w-ok{fill:#4ac26b;stroke:none}"
+	"svg .w-unk{fill:#fb8f44;stroke:none}"
+	"svg .w-fail{fill:#ff8182;stroke:none}\n"
+	".tag.unknown{background:var(--warn)}\n"
 	"footer{color:var(--muted);font-size:12px;text-align:center}\n";
 
 /* <td CLASS>TEXT</td> with TEXT escaped. */
@@ -202,6 +207,11 @@ static void charts(FILE *out, json_t *run)
 		html_chart_availability(out, run, p);
 		fputs("<h4>Latency per second (successful requests, log scale)</h4>\n", out);
 		html_chart_latency(out, run, p);
+		if (rd_is_write(p)) {
+			fputs("<h4>Writes per planned second: acknowledged, unknown, "
+			      "failed</h4>\n", out);
+			html_chart_writes(out, run, p);
+		}
 		fputs("</div>\n", out);
 	}
 	fputs("</section>\n", out);
@@ -244,6 +254,60 @@ static void timeline(FILE *out, json_t *run)
 	fputs("</table></section>\n", out);
 }
 
+static void data_row(FILE *out, json_t *p)
+{
+	static const char *const keys[] = { "attempted", "acknowledged", "failed",
+					    "unknown", "lost", "unexpected",
+					    "recovered" };
+	const char *v = rd_verdict(p);
+	char buf[512];
+
+	fputs("<tr>", out);
+	td(out, NULL, rj_str_or(p, "name", "?"));
+	fprintf(out, "<td><span class=\"tag %s\">%s</span></td>",
+		!strcmp(v, "valid") ? "pass" : !strcmp(v, "invalid") ? "fail" :
+		"unknown", v);
+	for (size_t k = 0; k < sizeof(keys) / sizeof(*keys); k++) {
+		rd_count(buf, sizeof(buf), p, keys[k]);
+		td(out, "n", buf);
+	}
+	rd_lost_window(buf, sizeof(buf), p);
+	fputs("<td>", out);
+	esc_xml(out, buf);
+	rd_lost_vs_faults(buf, sizeof(buf), p);
+	if (buf[0]) {
+		fputs("<br>", out);
+		esc_xml(out, buf);
+	}
+	fputs("</td>", out);
+	rd_final_read(buf, sizeof(buf), p);
+	td(out, NULL, buf);
+	fputs("</tr>\n", out);
+}
+
+static void data_safety(FILE *out, json_t *run)
+{
+	json_t *p;
+	size_t i, n = 0;
+
+	json_array_foreach(rj_arr(run, "probes"), i, p)
+		n += rd_is_write(p);
+	if (!n)
+		return;
+	fputs("<section><h2>Data safety</h2><p class=\"sub\">Acknowledged writes "
+	      "must survive: <b>lost</b> = acknowledged but absent from the final "
+	      "read; <b>unexpected</b> = present but never written; "
+	      "<b>recovered</b> = present though not acknowledged.</p>"
+	      "<table><tr><th>Probe</th><th>Verdict</th><th>Attempted</th>"
+	      "<th>Acknowledged</th><th>Failed</th><th>Unknown</th><th>Lost</th>"
+	      "<th>Unexpected</th><th>Recovered</th><th>Lost window</th>"
+	      "<th>Final read</th></tr>\n", out);
+	json_array_foreach(rj_arr(run, "probes"), i, p)
+		if (rd_is_write(p))
+			data_row(out, p);
+	fputs("</table></section>\n", out);
+}
+
 static void expects(FILE *out, json_t *run)
 {
 	json_t *p, *e;
@@ -256,6 +320,8 @@ static void expects(FILE *out, json_t *run)
 		json_array_foreach(rj_arr(p, "expects"), j, e) {
 			const char *error = rj_str(e, "error");
 			int pass = rj_bool(e, "pass") == 1;
+			int unknown = !pass && !error &&
+				      !strcmp(rj_str_or(e, "result", ""), "unknown");
 
 			rf_measured(m, sizeof(m), e);
 			fputs("<tr>", out);
@@ -263,7 +329,8 @@ static void expects(FILE *out, json_t *run)
 			td(out, NULL, rj_str_or(e, "expr", "?"));
 			td(out, "n", m);
 			fprintf(out, "<td><span class=\"tag %s\">%s</span> ", error ? "error" :
-				pass ? "pass" : "fail", error ? "ERROR" : pass ? "PASS" : "FAIL");
+				pass ? "pass" : unknown ? "unknown" : "fail", error ? "ERROR" :
+				pass ? "PASS" : unknown ? "UNKNOWN" : "FAIL");
 			esc_xml(out, error);
 			fputs("</td></tr>\n", out);
 			n++;
@@ -391,6 +458,7 @@ int zf_render_html(json_t *run, FILE *out)
 	summary(out, run);
 	charts(out, run);
 	timeline(out, run);
+	data_safety(out, run);
 	expects(out, run);
 	latency(out, run);
 	faults(out, run);

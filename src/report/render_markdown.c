@@ -4,6 +4,7 @@
  * the record goes through esc_md. */
 #include "report/render.h"
 #include "report/esc.h"
+#include "report/rdata.h"
 #include "report/rfmt.h"
 #include "report/rj.h"
 
@@ -171,6 +172,101 @@ static void md_latency(json_t *run, FILE *out)
 	}
 }
 
+#define MD_PHASES 40
+
+static void md_data_row(json_t *p, FILE *out)
+{
+	static const char *const keys[] = { "attempted", "acknowledged", "failed",
+					    "unknown", "lost", "unexpected",
+					    "recovered" };
+	char up[16], buf[32];
+
+	rf_upper(up, sizeof(up), rd_verdict(p));
+	fputs("| ", out);
+	esc_md(out, rj_str_or(p, "name", "?"));
+	fputs(" | ", out);
+	esc_md(out, rj_str_or(p, "target", ""));
+	fprintf(out, " | %s%s%s |", strcmp(up, "VALID") ? "**" : "", up,
+		strcmp(up, "VALID") ? "**" : "");
+	for (size_t k = 0; k < sizeof(keys) / sizeof(*keys); k++) {
+		rd_count(buf, sizeof(buf), p, keys[k]);
+		fprintf(out, " %s |", buf);
+	}
+	fputc('\n', out);
+}
+
+/* The phases of a write probe's outcomes per planned second. */
+static void md_data_phases(json_t *p, FILE *out)
+{
+	struct rd_phase ph[MD_PHASES];
+	size_t n = rd_phases(p, ph, MD_PHASES);
+	char a[32], b[32];
+
+	if (!n)
+		return;
+	fputs("\nWrites by planned second (runs of seconds with the same kinds "
+	      "of outcome):\n\n| From | To | ok | fail | unknown |\n"
+	      "|---|---|---:|---:|---:|\n", out);
+	for (size_t i = 0; i < n; i++) {
+		rf_clock(a, sizeof(a), ph[i].t0);
+		rf_clock(b, sizeof(b), ph[i].t1);
+		fprintf(out, "| %s | %s | %.0f | %.0f | %.0f |\n", a, b, ph[i].ok,
+			ph[i].fail, ph[i].unknown);
+	}
+}
+
+static void md_data_detail(json_t *p, FILE *out)
+{
+	json_t *c = rj_obj(p, "check"), *w = rj_obj(p, "write");
+	char buf[512];
+	double v;
+
+	fputs("\n**", out);
+	esc_md(out, rj_str_or(p, "name", "?"));
+	fputs("**: final read ", out);
+	rd_final_read(buf, sizeof(buf), p);
+	esc_md(out, buf);
+	fputs(". Lost writes: ", out);
+	rd_lost_window(buf, sizeof(buf), p);
+	esc_md(out, buf);
+	rd_lost_vs_faults(buf, sizeof(buf), p);
+	if (buf[0]) {
+		fputs("; ", out);
+		esc_md(out, buf);
+	}
+	fputc('.', out);
+	if (rj_num(c, "recovered_failed", &v) && v > 0)
+		fprintf(out, " **%.0f failed writes were applied anyway** (the "
+			"system reported a failure for writes it kept).", v);
+	if (rj_num(c, "duplicates", &v) && v > 0)
+		fprintf(out, " %.0f values were read more than once.", v);
+	if (rj_num(w, "not_sent", &v) && v > 0)
+		fprintf(out, " %.0f writes were never sent (no free worker of %.0f "
+			"within the timeout).", v, rj_num_or(w, "workers", 0));
+	fputc('\n', out);
+	md_data_phases(p, out);
+}
+
+static void md_data(json_t *run, FILE *out)
+{
+	json_t *p;
+	size_t i, n = 0;
+
+	json_array_foreach(rj_arr(run, "probes"), i, p)
+		n += rd_is_write(p);
+	if (!n)
+		return;
+	fputs("\n## Data safety\n\n| Probe | Target | Verdict | Attempted | "
+	      "Acknowledged | Failed | Unknown | Lost | Unexpected | Recovered |\n"
+	      "|---|---|---|---:|---:|---:|---:|---:|---:|---:|\n", out);
+	json_array_foreach(rj_arr(run, "probes"), i, p)
+		if (rd_is_write(p))
+			md_data_row(p, out);
+	json_array_foreach(rj_arr(run, "probes"), i, p)
+		if (rd_is_write(p))
+			md_data_detail(p, out);
+}
+
 static void md_expects(json_t *run, FILE *out)
 {
 	json_t *p, *e;
@@ -189,7 +285,9 @@ static void md_expects(json_t *run, FILE *out)
 			fputs(" | ", out);
 			esc_md(out, rj_str_or(e, "expr", "?"));
 			fprintf(out, " | %s | %s", m, error ? "**ERROR**: " :
-				rj_bool(e, "pass") == 1 ? "PASS" : "**FAIL**");
+				rj_bool(e, "pass") == 1 ? "PASS" :
+				!strcmp(rj_str_or(e, "result", ""), "unknown") ?
+				"**UNKNOWN**" : "**FAIL**");
 			if (error)
 				esc_md(out, error);
 			fputs(" |\n", out);
@@ -243,6 +341,7 @@ int zf_render_markdown(json_t *run, FILE *out)
 	md_timeline(run, out);
 	md_impact(run, out);
 	md_latency(run, out);
+	md_data(run, out);
 	md_expects(run, out);
 	md_cost(run, out);
 	md_verdict(run, out);

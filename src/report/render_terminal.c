@@ -5,6 +5,7 @@
  * replaced (esc_term), so a record cannot drive the terminal. */
 #include "report/render.h"
 #include "report/esc.h"
+#include "report/rdata.h"
 #include "report/rfmt.h"
 #include "report/rj.h"
 
@@ -122,14 +123,91 @@ static void probe_table(const struct term *t, json_t *probes)
 		probe_row(t, p);
 }
 
+#define TERM_PHASES 8
+
+/* Counts KEYS[0..N) of PROBE's check as "ack 2700, failed 200". */
+static void counts(FILE *out, json_t *p, const char *const *keys,
+		   const char *const *shown, size_t n)
+{
+	char buf[32];
+
+	for (size_t k = 0; k < n; k++) {
+		rd_count(buf, sizeof(buf), p, keys[k]);
+		fprintf(out, "%s%s %s", k ? ", " : "", shown[k], buf);
+	}
+}
+
+/* A write probe: its verdict and counts, the lost window, the final read
+ * and the phases of its outcomes, each line within COLS. */
+static void data_lines(const struct term *t, json_t *p)
+{
+	static const char *const k1[] = { "acknowledged", "failed", "unknown" };
+	static const char *const s1[] = { "ack", "failed", "unknown" };
+	static const char *const k2[] = { "lost", "unexpected", "recovered" };
+	const char *v = rd_verdict(p);
+	struct rd_phase ph[TERM_PHASES];
+	char up[16], buf[512], a[32], b[32];
+	size_t n;
+
+	rf_upper(up, sizeof(up), v);
+	fputs("  ", t->out);
+	field(t->out, rj_str_or(p, "name", "?"), 12, 1);
+	sgr(t, !strcmp(v, "valid") ? "1;32" : !strcmp(v, "invalid") ? "1;31" : "1;33");
+	fprintf(t->out, " %-8s", up);
+	sgr(t, "0");
+	rd_count(buf, sizeof(buf), p, "attempted");
+	fprintf(t->out, " writes %s: ", buf);
+	counts(t->out, p, k1, s1, 3);
+	fputs("\n                ", t->out);
+	counts(t->out, p, k2, k2, 3);
+	fputs("\n                lost window: ", t->out);
+	rd_lost_window(buf, sizeof(buf), p);
+	esc_term(t->out, buf, COLS - 29);
+	rd_lost_vs_faults(buf, sizeof(buf), p);
+	if (buf[0]) {
+		fputs("\n                ", t->out);
+		esc_term(t->out, buf, COLS - 16);
+	}
+	fputs("\n                final read ", t->out);
+	rd_final_read(buf, sizeof(buf), p);
+	esc_term(t->out, buf, COLS - 27);
+	fputc('\n', t->out);
+	n = rd_phases(p, ph, TERM_PHASES);
+	for (size_t i = 0; i < n; i++) {
+		rf_clock(a, sizeof(a), ph[i].t0);
+		rf_clock(b, sizeof(b), ph[i].t1);
+		fprintf(t->out, "                %s to %-9s ok %-9.0f fail %-9.0f "
+			"unknown %.0f\n", a, b, ph[i].ok, ph[i].fail, ph[i].unknown);
+	}
+}
+
+static void data_section(const struct term *t, json_t *probes)
+{
+	json_t *p;
+	size_t i;
+	int any = 0;
+
+	json_array_foreach(probes, i, p) {
+		if (!rd_is_write(p))
+			continue;
+		if (!any++)
+			fputs("  data safety (writes by planned second below each):\n",
+			      t->out);
+		data_lines(t, p);
+	}
+}
+
 static void expect_line(const struct term *t, const char *probe, json_t *e)
 {
 	int pass = rj_bool(e, "pass") == 1, error = rj_str(e, "error") != NULL;
+	int unknown = !pass && !error &&
+		      !strcmp(rj_str_or(e, "result", ""), "unknown");
 	char measured[64];
 
 	fputs("  ", t->out);
-	sgr(t, error ? "1;33" : pass ? "1;32" : "1;31");
-	fputs(error ? "ERROR" : pass ? "PASS " : "FAIL ", t->out);
+	sgr(t, error || unknown ? "1;33" : pass ? "1;32" : "1;31");
+	fputs(error ? "ERROR" : pass ? "PASS " : unknown ? "UNKN " : "FAIL ",
+	      t->out);
 	sgr(t, "0");
 	fputc(' ', t->out);
 	field(t->out, probe, 12, 1);
@@ -165,6 +243,7 @@ void zf_render_terminal_dir(json_t *run, const char *dir, FILE *out, int color)
 
 	header(&t, run);
 	probe_table(&t, probes);
+	data_section(&t, probes);
 	json_array_foreach(probes, i, p) {
 		json_array_foreach(rj_arr(p, "expects"), j, e)
 			expect_line(&t, rj_str_or(p, "name", "?"), e);

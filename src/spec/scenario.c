@@ -267,6 +267,7 @@ static void free_probe(struct zf_scn_probe *p)
 	zf_strv_free(p->argv);
 	free(p->dns_name);
 	zf_strv_free(p->dns_addrs);
+	zf_sl_write_free(p->write);
 	free(p->expects);
 }
 

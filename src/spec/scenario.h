@@ -15,6 +15,13 @@
  *       # or exec: { in: web-a, run: "curl -sf http://localhost/" }
  *       # or dns: { name: "www.lab", type: A, expect_addrs: [lb-a, lb-b],
  *       #           server: "198.18.255.2:53" }   # or expect_count: 2
+ *       # write probes (docs/data-safety.md), with settle: 5s, workers: 16:
+ *       # or redis: { sentinels: [sentinel-a, sentinel-b], master: mymaster,
+ *       #             op: sadd, key: zf-set }        # or addr: redis-a:6379
+ *       # or etcd: { endpoints: [etcd-a, etcd-b], prefix: /zf/ }
+ *       # or sql: { host: [db-a, db-b], conninfo: "dbname=zf user=postgres",
+ *       #           table: zf_writes }
+ *       # or http-write: { url: "http://www.lab/items", read_url: "..." }
  *       from: user1                    # host or client the users are in
  *       rate: 200                      # requests per second
  *       timeout: 2s                    # default 2s
@@ -45,7 +52,10 @@
  *
  * Defaults: title = name, warmup = cooldown = 0, currency USD, probe
  * timeout 2s, slow 1s, http method GET, status 200, keepalive true,
- * connections 1; stop_when's "for" 0 (stop as soon as the condition holds).
+ * connections 1; write probes settle 5s (real time: not scaled), workers
+ * 16 (see scenario_probe_write.c for their kinds' defaults); stop_when's
+ * "for" 0 (stop as soon as the condition holds). Data-safety expectations
+ * (lost, valid...) are accepted on write probes only.
  * A probe's rate is required. Incident scalars become JSON numbers when
  * written plain as JSON numbers, true/false/null when written plain as
  * those words, and strings otherwise.
@@ -74,9 +84,41 @@
 #define ZF_SCN_PARAM_MAX 1024      /* bytes of one parameter value */
 #define ZF_SCN_TEXT_MAX (64u * 1024)   /* bytes of a string once expanded */
 
-enum zf_scn_probe_kind { ZF_SCN_HTTP, ZF_SCN_TCP, ZF_SCN_EXEC, ZF_SCN_DNS };
+enum zf_scn_probe_kind { ZF_SCN_HTTP, ZF_SCN_TCP, ZF_SCN_EXEC, ZF_SCN_DNS,
+			 /* write probes (docs/data-safety.md): */
+			 ZF_SCN_REDIS, ZF_SCN_ETCD, ZF_SCN_SQL, ZF_SCN_HTTPW };
+
+/* Is K a write probe (a ledger, a final read and the lost-write check)? */
+static inline int zf_scn_is_write(enum zf_scn_probe_kind k)
+{
+	return k >= ZF_SCN_REDIS && k <= ZF_SCN_HTTPW;
+}
 
 #define ZF_SCN_DNS_MAX_ADDRS 64       /* entries of a dns probe's expect_addrs */
+
+#define ZF_SCN_WRITE_MAX_NODES 16     /* sentinels, endpoints, sql hosts */
+
+/* What a write probe writes and where (scenario_probe_write.c). Node
+ * entries are "HOST" or "HOST:PORT" as written (HOST a lab name or an
+ * IPv4 literal); the engine resolves them. */
+struct zf_scn_write {
+	char **nodes;                 /* NULL-terminated, 1..MAX_NODES: redis
+					 sentinels (port 26379) or its one
+					 addr (6379); etcd endpoints (2379);
+					 sql hosts, tried in order */
+	int sentinel;                 /* redis: NODES are sentinels */
+	char *master;                 /* redis: Sentinel's master name */
+	char op[8];                   /* redis: "sadd" (default) or "set" */
+	char *key;                    /* redis: the set (sadd) or the keys'
+					 prefix (set); etcd: the keys' prefix;
+					 sql: the table */
+	int port;                     /* sql: default 5432 */
+	char *conninfo;               /* sql: libpq keywords, without host */
+	char *url;                    /* http-write: where values are sent */
+	char *read_url;               /* http-write: the collection (default
+					 url) */
+	char method[8];               /* http-write: POST (default) or PUT */
+};
 
 struct zf_scn_probe {
 	char name[ZF_NAME_MAX + 1];
@@ -109,6 +151,11 @@ struct zf_scn_probe {
 	uint32_t dns_server;          /* IPv4, host byte order; 0: the
 					 resolver of the host's resolv.conf */
 	int dns_port;                 /* default 53 */
+	/* write probes (redis, etcd, sql, http-write) */
+	struct zf_scn_write *write;   /* NULL for the other kinds */
+	uint64_t settle_ns;           /* after the cool-down, before the final
+					 read (default 5 s; not time-scaled) */
+	int workers;                  /* concurrent writes (default 16) */
 	struct zf_expect *expects;    /* parsed (spec/expect.h) */
 	size_t n_expects;
 	struct zf_mark mark;

@@ -76,6 +76,19 @@ int zf_sl_exec(struct zf_sl *sl, struct zf_scn_probe *p,
 	       const struct zf_ynode *n, const char *what);
 int zf_sl_dns(struct zf_sl *sl, struct zf_scn_probe *p,
 	      const struct zf_ynode *n, const char *what);
+/* The write kinds (scenario_probe_write.c): KIND is ZF_SCN_REDIS,
+ * _ETCD, _SQL or _HTTPW; sets P->kind and P->write. */
+int zf_sl_write(struct zf_sl *sl, struct zf_scn_probe *p,
+		enum zf_scn_probe_kind kind, const struct zf_ynode *n,
+		const char *what);
+void zf_sl_write_free(struct zf_scn_write *w);
+
+/* What is wrong with URL U ("http://HOST[:PORT][/PATH]"); NULL if
+ * nothing. */
+const char *zf_sl_url_problem(const char *u);
+/* Is T "HOST" or "HOST:PORT": a host name or IPv4 address (syntax only)
+ * and a port 1..65535? */
+int zf_sl_is_host_port(const char *t);
 
 /* "steps:" (may be NULL) -> s->steps, sorted by time (stable). */
 int zf_sl_steps(struct zf_sl *sl, const struct zf_ynode *steps);

@@ -44,7 +44,7 @@ static int port_of(const char *s, size_t len)
 
 /* What is wrong with URL U, which should be "http://HOST[:PORT][/PATH]";
  * NULL if nothing. */
-static const char *url_problem(const char *u)
+const char *zf_sl_url_problem(const char *u)
 {
 	const char *host = u + 7, *rest;
 	size_t hlen;
@@ -86,7 +86,7 @@ static int parse_url(struct zf_sl *sl, struct zf_scn_probe *p,
 	rc = zf_sl_text(sl, n, where, &t);
 	if (rc < 0)
 		return rc;
-	why = url_problem(t);
+	why = zf_sl_url_problem(t);
 	if (why)
 		return zf_sc_err(&sl->sc, n->mark, "bad URL '%.64s' for %s: %s",
 				 t, where, why);
@@ -238,6 +238,16 @@ int zf_sl_tcp(struct zf_sl *sl, struct zf_scn_probe *p,
 		rc = bytes_field(sl, &f[2], what, "when no reply is expected",
 				 &p->expect);
 	return rc;
+}
+
+int zf_sl_is_host_port(const char *t)
+{
+	const char *colon = strrchr(t, ':');
+
+	if (!colon)
+		return is_host(t, strlen(t));
+	return is_host(t, (size_t)(colon - t)) &&
+	       port_of(colon + 1, strlen(colon + 1)) > 0;
 }
 
 /* "run" written as one string: expanded, then split into words. */

@@ -23,6 +23,17 @@ static void check_probe(const struct zf_scn_probe *p)
 		ZF_BUG("tcp probe '%s' without connect", p->name);
 	if (p->kind == ZF_SCN_EXEC && (!p->argv || !p->argv[0]))
 		ZF_BUG("exec probe '%s' without a command", p->name);
+	if (zf_scn_is_write(p->kind) != (p->write != NULL) ||
+	    (p->write && p->kind != ZF_SCN_HTTPW &&
+	     (!p->write->nodes || !p->write->nodes[0] || !p->write->key)) ||
+	    (p->write && p->kind == ZF_SCN_HTTPW &&
+	     (!p->write->url || !p->write->read_url)) ||
+	    (p->write && (p->workers < 1 || p->workers > 256)))
+		ZF_BUG("write probe '%s' incomplete", p->name);
+	for (size_t i = 0; !zf_scn_is_write(p->kind) && i < p->n_expects; i++)
+		if (p->expects[i].data != ZF_DM_NONE)
+			ZF_BUG("data-safety expectation on probe '%s', which "
+			       "writes nothing", p->name);
 	if (!(p->rate > 0) || p->timeout_ns == 0 || p->slow_ns == 0 ||
 	    p->n_expects > ZF_SCN_MAX_EXPECTS || !p->from[0])
 		ZF_BUG("probe '%s' out of its limits", p->name);

@@ -287,7 +287,14 @@ expect_eq "$(field steady restarts)" $((r0 + 1)) "restarts after restart"
 expect_reply "kill nosuch TERM" '{"ok":false,"error":"no service '"'nosuch'"'"}'
 expect_reply "kill steady BOGUS" '{"ok":false,"error":"unknown signal '"'BOGUS'"'"}'
 expect_reply "kill steady" '{"ok":false,"error":"usage: kill NAME SIG"}'
-expect_reply "frobnicate" '{"ok":false,"error":"unknown command '"'frobnicate'"'; commands: status, kill, restart, stop, start, shutdown"}'
+expect_reply "frobnicate" '{"ok":false,"error":"unknown command '"'frobnicate'"'; commands: status, kill, restart, stop, start, override, shutdown"}'
+expect_reply "override" '{"ok":false,"error":"usage: override NAME [JSON]"}'
+expect_reply 'override nosuch {}' '{"ok":false,"error":"no service '"'nosuch'"'"}'
+expect_reply 'override steady {"argv":[]}' '{"ok":false,"error":"override: argv: expected an array of 1 to 256 strings"}'
+expect_reply 'override steady {"env":["ZF_T=1"]}' '{"ok":true}'
+ctl status | grep -q '"override":{"env":\["ZF_T=1"\]}' || fail "status does not show the override"
+expect_reply 'override steady' '{"ok":true}'
+ctl status | grep -q '"override":{' && fail "the override was not cleared"
 expect_reply "start once" '{"ok":true}'
 wait_until 3 "once exited again" log_at_least 2 'once: exited with status 1'
 expect_reply "kill app KILL" '{"ok":true}'
@@ -467,7 +474,7 @@ expect_reply "stop app" '{"ok":true}'
 wait_until 10 "app stopped" state_is app stopped
 expect_reply "start app" '{"ok":true}'
 wait_until 10 "app running again" state_is app running
-expect_reply "nope" '{"ok":false,"error":"unknown command '"'nope'"'; commands: status, kill, restart, stop, start, shutdown"}'
+expect_reply "nope" '{"ok":false,"error":"unknown command '"'nope'"'; commands: status, kill, restart, stop, start, override, shutdown"}'
 expect_reply "shutdown" '{"ok":true}'
 finish 30
 grep -q 'ERROR SUMMARY: 0 errors' "$CUR/vg.log" || { cat "$CUR/vg.log" >&2; fail "valgrind reported errors"; }

@@ -637,14 +637,14 @@ static void test_expect_eval(void **state)
 }
 
 #define SCN "scenario: t\nclass: network\nprobes:\n" \
-	    "  w: { tcp: { connect: \"db:1\" }, from: u, rate: 1,\n"
+	    "  w: { redis: { addr: db }, from: u, rate: 1,\n"
 
 static void test_scenario_expectations(void **state)
 {
 	static const char ok[] = SCN
 		"       expect: { lost: \"== 0\", valid: \"== true\",\n"
 		"                 acknowledged: \">= 100\", availability: \">= 1%\" } }\n"
-		"  v: { tcp: { connect: \"db:1\" }, from: u, rate: 1,\n"
+		"  v: { sql: { host: db }, from: u, rate: 1,\n"
 		"       expect: [ \"unexpected == 0\", \"recovered>=0\" ] }\n";
 	static const char stop[] = SCN "       expect: { lost: \"== 0\" } }\n"
 		"stop_when: [ { probe: w, lost: \"> 0\" } ]\n";

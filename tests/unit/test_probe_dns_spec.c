@@ -211,7 +211,7 @@ static void test_misplaced(void **state)
 	      "in probe 'p'");
 	fails("    dns: { name: a }\n    http: { url: \"http://a/\" }\n" TAIL,
 	      "6:5: probe 'p' has both 'http' and 'dns': a probe is one of "
-	      "http, tcp, exec or dns");
+	      "http, tcp, exec, dns, redis, etcd, sql or http-write");
 }
 
 /* The good scenario file with dns probes loads. */

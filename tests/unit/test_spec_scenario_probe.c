@@ -322,7 +322,7 @@ static void test_exec_errors(void **state)
 	      "name 'A' for 'in' of probe 'p'");
 	fails("    exec: { in: a, run: x }\n    from: u\n    rate: 1\n",
 	      "7:5: probe 'p' runs its command in the host named by 'in' of "
-	      "'exec'; 'from' is for http, tcp and dns probes");
+	      "'exec'; 'from' is for http, tcp, dns and write probes");
 	n = (size_t)snprintf(body, sizeof(body), "    exec: { in: a, run: \"");
 	for (int i = 0; i <= ZF_MAX_ARGS; i++)
 		n += (size_t)snprintf(body + n, sizeof(body) - n, "w ");
@@ -374,13 +374,13 @@ static void test_common_errors(void **state)
 	      "'from' of probe 'p', got ''");
 	fails("    tcp: { connect: \"a:1\" }\n    exec: { in: a, run: b }\n"
 	      "    rate: 1\n", "7:5: probe 'p' has both 'tcp' and 'exec': a "
-	      "probe is one of http, tcp, exec or dns");
+	      "probe is one of http, tcp, exec, dns");
 	fails("    rate: 1\n", "6:5: probe 'p' needs one of 'http', 'tcp', "
-	      "'exec' or 'dns'");
+	      "'exec', 'dns', 'redis', 'etcd', 'sql' or 'http-write'");
 	fails("    tcp: { connect: \"a:1\" }\n    from: u\n    rate: 1\n"
 	      "    every: 1s\n", "9:5: unknown key 'every' in probe 'p'; "
-	      "allowed: http, tcp, exec, dns, from, rate, timeout, slow, "
-	      "expect");
+	      "allowed: http, tcp, exec, dns, redis, etcd, sql, http-write, "
+	      "from, rate, timeout, slow, settle, workers, expect");
 }
 
 static void test_probe_caps(void **state)

@@ -1,0 +1,135 @@
+/* inhost.c - a child process inside a host, for the faults that act there. */
+#include "fault/inhost.h"
+#include "lab/host.h"
+#include "util/proc.h"
+
+#include <errno.h>
+#include <fcntl.h>
+#include <sched.h>
+#include <signal.h>
+#include <stdio.h>
+#include <string.h>
+#include <sys/prctl.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+static const struct {
+	const char *name;
+	int type;
+} ns_order[] = {
+	{ "ipc", CLONE_NEWIPC }, { "uts", CLONE_NEWUTS }, { "net", CLONE_NEWNET },
+	{ "pid", CLONE_NEWPID }, { "mnt", CLONE_NEWNS },
+};
+#define N_NS (sizeof(ns_order) / sizeof(ns_order[0]))
+
+static int open_ns(pid_t pid, int fds[N_NS])
+{
+	char path[64];
+
+	for (size_t i = 0; i < N_NS; i++) {
+		snprintf(path, sizeof(path), "/proc/%d/ns/%s", (int)pid, ns_order[i].name);
+		fds[i] = open(path, O_RDONLY | O_CLOEXEC);
+		if (fds[i] < 0) {
+			int rc = -errno;
+			while (i-- > 0)
+				close(fds[i]);
+			return rc;
+		}
+	}
+	return 0;
+}
+
+/* The detached process: alone in a session, no fd of ours but the pipe. */
+static _Noreturn void run_detached(const struct zf_inhost *o, int wfd)
+{
+	int null = open("/dev/null", O_RDWR);
+
+	setsid();
+	if (null >= 0) {
+		dup2(null, 0);
+		dup2(null, 1);
+		dup2(null, 2);
+	}
+	if (dup2(wfd, 3) < 0)
+		_exit(126);
+	close_range(4, ~0u, 0);
+	if (o->name)
+		prctl(PR_SET_NAME, o->name, 0, 0, 0);
+	signal(SIGINT, SIG_DFL);
+	signal(SIGTERM, SIG_DFL);
+	_exit(o->fn(o->arg, 3) & 0xff);
+}
+
+/* The first child: joins the host, forks the worker into its PID
+ * namespace and reports (exit code) what became of it. */
+static _Noreturn void enter_host(const struct zf_labrt *rt, const char *cg_rel,
+				 int fds[N_NS], const struct zf_inhost *o)
+{
+	int pfd[2], st;
+	char byte;
+	pid_t pid;
+
+	if (zf_cg_join(&rt->cg, cg_rel, 0) < 0)
+		_exit(125);
+	for (size_t i = 0; i < N_NS; i++)
+		if (setns(fds[i], ns_order[i].type) < 0)
+			_exit(125);
+	if (chdir("/") < 0 || pipe2(pfd, O_CLOEXEC) < 0)
+		_exit(125);
+	pid = fork();
+	if (pid < 0)
+		_exit(125);
+	if (pid == 0) {
+		close(pfd[0]);
+		if (o->detach)
+			run_detached(o, pfd[1]);
+		_exit(o->fn(o->arg, pfd[1]) & 0xff);
+	}
+	close(pfd[1]);
+	if (o->detach)   /* ready, or 1: it closed the pipe (died) first */
+		_exit(read(pfd[0], &byte, 1) == 1 ? 0 : 1);
+	if (zf_wait(pid, &st) < 0)
+		_exit(125);
+	_exit(zf_exit_code(st));
+}
+
+int zf_inhost_run(const struct zf_labrt *rt, size_t host, const struct zf_inhost *o,
+		  int *code, char *err, size_t errlen)
+{
+	const char *name = rt->lab->hosts[host].name;
+	pid_t init = zf_host_init_pid(rt, host), child;
+	char cg_rel[256];
+	int fds[N_NS], rc, st;
+
+	if (!init) {
+		snprintf(err, errlen, "host %s is powered off", name);
+		return -EHOSTDOWN;
+	}
+	if (o->cg_rel)
+		snprintf(cg_rel, sizeof(cg_rel), "%s", o->cg_rel);
+	else
+		zf_labrt_host_cg(rt, host, "exec", cg_rel, sizeof(cg_rel));
+	rc = open_ns(init, fds);
+	if (rc < 0) {
+		snprintf(err, errlen, "host %s: its namespaces: %s", name, strerror(-rc));
+		return rc;
+	}
+	child = fork();
+	if (child == 0)
+		enter_host(rt, cg_rel, fds, o);
+	for (size_t i = 0; i < N_NS; i++)
+		close(fds[i]);
+	if (child < 0 || zf_wait(child, &st) < 0) {
+		rc = -errno;
+		snprintf(err, errlen, "host %s: %s: %s", name, child < 0 ? "fork" : "wait",
+			 strerror(-rc));
+		return rc;
+	}
+	*code = zf_exit_code(st);
+	if (*code == 125) {
+		snprintf(err, errlen, "host %s: could not enter it (cgroup %s or its "
+			 "namespaces)", name, cg_rel);
+		return -EIO;
+	}
+	return 0;
+}
