@@ -652,7 +652,7 @@ static int read_values(struct rd *rd, const json_t *fo, struct fread *fr)
 static int read_foreign(struct rd *rd, const json_t *fo, struct fread *fr)
 {
 	const json_t *a;
-	uint64_t count;
+	uint64_t count = 0;
 	int rc = get_array(rd, fo, "final_read.", "foreign",
 			   ZF_LEDGER_MAX_FOREIGN, &a);
 

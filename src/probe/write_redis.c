@@ -149,8 +149,8 @@ static int ask_sentinel(const struct zf_wspec *s, size_t i, uint64_t deadline,
 	size_t lens[] = { 8, 23, strlen(s->master) };
 	redisContext *sc = NULL, *mc = NULL;
 	redisReply *r;
-	uint32_t ip;
-	int port, rc = node_connect(&s->nodes[i], deadline, &sc);
+	uint32_t ip = 0;
+	int port = 0, rc = node_connect(&s->nodes[i], deadline, &sc);
 
 	if (rc < 0)
 		return rc;
