@@ -44,6 +44,11 @@ int zf_cli_usage(const struct zf_cmd *cmd, const char *fmt, ...)
 /* Every subcommand. */
 extern const struct zf_cmd zf_cmd_up, zf_cmd_down, zf_cmd_status, zf_cmd_exec,
 	zf_cmd_logs, zf_cmd_inject, zf_cmd_revert, zf_cmd_recover, zf_cmd_run,
-	zf_cmd_report;
+	zf_cmd_report, zf_cmd_scenarios, zf_cmd_incidents;
+
+/* The scenario library's directory: OPT (--library) if given, else
+ * $ZF_SCENARIOS, else the source tree's scenarios/ when it exists, else
+ * "scenarios" (spec/library.h). Never NULL. */
+const char *zf_cli_library(const char *opt);
 
 #endif

@@ -11,7 +11,7 @@
 static const struct zf_cmd *const commands[] = {
 	&zf_cmd_up, &zf_cmd_down, &zf_cmd_status, &zf_cmd_exec, &zf_cmd_logs,
 	&zf_cmd_inject, &zf_cmd_revert, &zf_cmd_recover, &zf_cmd_run,
-	&zf_cmd_report, NULL,
+	&zf_cmd_report, &zf_cmd_scenarios, &zf_cmd_incidents, NULL,
 };
 
 static void usage(FILE *out)
@@ -22,7 +22,7 @@ static void usage(FILE *out)
 		"run real services in it, and replay real outages against them.\n\n"
 		"Commands:\n");
 	for (size_t i = 0; commands[i]; i++)
-		fprintf(out, "  %-8s %s\n", commands[i]->name, commands[i]->summary);
+		fprintf(out, "  %-10s %s\n", commands[i]->name, commands[i]->summary);
 	fprintf(out,
 		"\nOptions every command takes: --json, --lab NAME, -v, -q, --help.\n"
 		"Exit codes: 0 ok, 1 expectations failed, 2 usage or spec error,\n"

@@ -89,34 +89,24 @@ static void add_fault(const struct zf_labrt *rt, struct want *w, const char *id,
 	free(region);
 }
 
+/* One active DNS fault into the server faults W. */
+static int want_fault(struct zf_fctx *c, const struct zf_fault_info *f,
+		      const struct zf_selection *sel, void *w)
+{
+	struct zf_dns_fault_cfg cfg;
+	int rc = zf_dnsargs_parse(c->rt->lab, &c->rt->plan, f->kind, f->args, &cfg,
+				  c->err, sizeof(c->err));
+
+	if (rc == 0)
+		add_fault(c->rt, w, f->id, sel, &cfg);
+	return rc;
+}
+
 /* The server faults the journal asks for, leaving out EXCLUDE (or none). */
 static int desired(struct zf_fctx *c, const char *exclude, struct want *w)
 {
-	struct zf_fault_info *v;
-	size_t n;
-	int rc = zf_journal_active(c->rt, &v, &n);
-
 	memset(w, 0, sizeof(*w));
-	for (size_t i = 0; rc == 0 && i < n; i++) {
-		struct zf_dns_fault_cfg f;
-		struct zf_selection sel;
-
-		if (!zf_dnsargs_is_dns_kind(v[i].kind) || (exclude && !strcmp(v[i].id, exclude)))
-			continue;
-		rc = zf_dnsargs_parse(c->rt->lab, &c->rt->plan, v[i].kind, v[i].args, &f, c->err,
-				      sizeof(c->err));
-		if (rc == 0)
-			rc = zf_selector_resolve_seeded(c->rt->lab, v[i].target, v[i].seed,
-							&sel, c->err, sizeof(c->err));
-		if (rc < 0)
-			break;
-		add_fault(c->rt, w, v[i].id, &sel, &f);
-		zf_selection_free(&sel);
-	}
-	if (rc < 0 && !c->err[0])
-		snprintf(c->err, sizeof(c->err), "the journal: %s", strerror(-rc));
-	free(v);
-	return rc;
+	return zf_journal_each_active(c, zf_dnsargs_is_dns_kind, exclude, want_fault, w);
 }
 
 static int check_dns(struct zf_fctx *c, const struct zf_fault *f)

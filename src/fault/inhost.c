@@ -13,32 +13,6 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
-static const struct {
-	const char *name;
-	int type;
-} ns_order[] = {
-	{ "ipc", CLONE_NEWIPC }, { "uts", CLONE_NEWUTS }, { "net", CLONE_NEWNET },
-	{ "pid", CLONE_NEWPID }, { "mnt", CLONE_NEWNS },
-};
-#define N_NS (sizeof(ns_order) / sizeof(ns_order[0]))
-
-static int open_ns(pid_t pid, int fds[N_NS])
-{
-	char path[64];
-
-	for (size_t i = 0; i < N_NS; i++) {
-		snprintf(path, sizeof(path), "/proc/%d/ns/%s", (int)pid, ns_order[i].name);
-		fds[i] = open(path, O_RDONLY | O_CLOEXEC);
-		if (fds[i] < 0) {
-			int rc = -errno;
-			while (i-- > 0)
-				close(fds[i]);
-			return rc;
-		}
-	}
-	return 0;
-}
-
 /* The detached process: alone in a session, no fd of ours but the pipe. */
 static _Noreturn void run_detached(const struct zf_inhost *o, int wfd)
 {
@@ -63,17 +37,17 @@ static _Noreturn void run_detached(const struct zf_inhost *o, int wfd)
 /* The first child: joins the host, forks the worker into its PID
  * namespace and reports (exit code) what became of it. */
 static _Noreturn void enter_host(const struct zf_labrt *rt, const char *cg_rel,
-				 int fds[N_NS], const struct zf_inhost *o)
+				 int fds[ZF_HOST_NS_N], const struct zf_inhost *o)
 {
+	const char *which;
 	int pfd[2], st;
 	char byte;
 	pid_t pid;
 
 	if (zf_cg_join(&rt->cg, cg_rel, 0) < 0)
 		_exit(125);
-	for (size_t i = 0; i < N_NS; i++)
-		if (setns(fds[i], ns_order[i].type) < 0)
-			_exit(125);
+	if (zf_host_ns_enter(fds, &which) < 0)
+		_exit(125);
 	if (chdir("/") < 0 || pipe2(pfd, O_CLOEXEC) < 0)
 		_exit(125);
 	pid = fork();
@@ -99,7 +73,7 @@ int zf_inhost_run(const struct zf_labrt *rt, size_t host, const struct zf_inhost
 	const char *name = rt->lab->hosts[host].name;
 	pid_t init = zf_host_init_pid(rt, host), child;
 	char cg_rel[256];
-	int fds[N_NS], rc, st;
+	int fds[ZF_HOST_NS_N], rc, st;
 
 	if (!init) {
 		snprintf(err, errlen, "host %s is powered off", name);
@@ -109,7 +83,7 @@ int zf_inhost_run(const struct zf_labrt *rt, size_t host, const struct zf_inhost
 		snprintf(cg_rel, sizeof(cg_rel), "%s", o->cg_rel);
 	else
 		zf_labrt_host_cg(rt, host, "exec", cg_rel, sizeof(cg_rel));
-	rc = open_ns(init, fds);
+	rc = zf_host_ns_open(init, fds);
 	if (rc < 0) {
 		snprintf(err, errlen, "host %s: its namespaces: %s", name, strerror(-rc));
 		return rc;
@@ -117,8 +91,7 @@ int zf_inhost_run(const struct zf_labrt *rt, size_t host, const struct zf_inhost
 	child = fork();
 	if (child == 0)
 		enter_host(rt, cg_rel, fds, o);
-	for (size_t i = 0; i < N_NS; i++)
-		close(fds[i]);
+	zf_host_ns_close(fds);
 	if (child < 0 || zf_wait(child, &st) < 0) {
 		rc = -errno;
 		snprintf(err, errlen, "host %s: %s: %s", name, child < 0 ? "fork" : "wait",

@@ -158,3 +158,28 @@ int zf_journal_active(const struct zf_labrt *rt, struct zf_fault_info **out,
 	*n = count;
 	return 0;
 }
+
+int zf_journal_each_active(struct zf_fctx *c, int (*match)(const char *kind),
+			   const char *exclude, zf_active_fn fn, void *ctx)
+{
+	struct zf_fault_info *v = NULL;
+	size_t n = 0;
+	int rc = zf_journal_active(c->rt, &v, &n);
+
+	if (rc < 0)
+		snprintf(c->err, sizeof(c->err), "the journal: %s", strerror(-rc));
+	for (size_t i = 0; rc == 0 && i < n; i++) {
+		struct zf_selection sel;
+
+		if (!match(v[i].kind) || (exclude && !strcmp(v[i].id, exclude)))
+			continue;
+		rc = zf_selector_resolve_seeded(c->rt->lab, v[i].target, v[i].seed, &sel,
+						c->err, sizeof(c->err));
+		if (rc < 0)
+			break;
+		rc = fn(c, &v[i], &sel, ctx);
+		zf_selection_free(&sel);
+	}
+	free(v);
+	return rc;
+}

@@ -29,4 +29,17 @@ int zf_journal_next_id(const struct zf_labrt *rt, char *id, size_t len);
 int zf_journal_active(const struct zf_labrt *rt, struct zf_fault_info **out,
 		      size_t *n);
 
+/* Called for one active fault F with its target resolved (SEL); CTX as
+ * given. Returns 0, or a negative errno with c->err set to stop. */
+typedef int (*zf_active_fn)(struct zf_fctx *c, const struct zf_fault_info *f,
+			    const struct zf_selection *sel, void *ctx);
+
+/* The faults that compute a lab-wide state from every active fault of
+ * their family (link emulation, DNS, limits, service overrides): call FN
+ * for each active fault whose kind MATCH accepts, except the one with id
+ * EXCLUDE (NULL: none), oldest first, with its target resolved against
+ * the lab with its seed. Returns 0, or the first error (c->err set). */
+int zf_journal_each_active(struct zf_fctx *c, int (*match)(const char *kind),
+			   const char *exclude, zf_active_fn fn, void *ctx);
+
 #endif

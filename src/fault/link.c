@@ -98,37 +98,28 @@ static void add_fault(const struct zf_labrt *rt, struct want *w, const char *id,
 			add_target(rt, w, id, kind, a, ZF_EMU_HOST, h, lab->hosts[h].name);
 }
 
+/* One active link fault into the wanted emulation W. */
+static int want_fault(struct zf_fctx *c, const struct zf_fault_info *f,
+		      const struct zf_selection *sel, void *w)
+{
+	struct zf_linkargs a;
+	int rc = zf_linkargs_parse(f->kind, f->args, &a, c->err, sizeof(c->err));
+
+	if (rc < 0)
+		return rc;
+	if (f->seed) {
+		a.cfg.seed = f->seed;
+		a.cfg.has_seed = true;
+	}
+	add_fault(c->rt, w, f->id, f->kind, sel, &a);
+	return 0;
+}
+
 /* The emulation the journal asks for, leaving out fault EXCLUDE (or none). */
 static int desired(struct zf_fctx *c, const char *exclude, struct want *w)
 {
-	struct zf_fault_info *v;
-	size_t n;
-	int rc = zf_journal_active(c->rt, &v, &n);
-
 	memset(w, 0, sizeof(*w));
-	for (size_t i = 0; rc == 0 && i < n; i++) {
-		struct zf_selection sel;
-		struct zf_linkargs a;
-		if (!zf_linkargs_is_link_kind(v[i].kind) ||
-		    (exclude && !strcmp(v[i].id, exclude)))
-			continue;
-		rc = zf_linkargs_parse(v[i].kind, v[i].args, &a, c->err, sizeof(c->err));
-		if (rc == 0)
-			rc = zf_selector_resolve_seeded(c->rt->lab, v[i].target, v[i].seed,
-							&sel, c->err, sizeof(c->err));
-		if (rc < 0)
-			break;
-		if (v[i].seed) {
-			a.cfg.seed = v[i].seed;
-			a.cfg.has_seed = true;
-		}
-		add_fault(c->rt, w, v[i].id, v[i].kind, &sel, &a);
-		zf_selection_free(&sel);
-	}
-	if (rc < 0 && !c->err[0])
-		snprintf(c->err, sizeof(c->err), "the journal: %s", strerror(-rc));
-	free(v);
-	return rc;
+	return zf_journal_each_active(c, zf_linkargs_is_link_kind, exclude, want_fault, w);
 }
 
 static int check_link(struct zf_fctx *c, const struct zf_fault *f)

@@ -20,37 +20,45 @@ static void lower(const struct zf_lab *lab, const struct zf_selection *sel,
 			w[h] = v;
 }
 
+struct wanted {
+	const char *kind;
+	zf_res_parse_fn parse;
+	unsigned long long *w;
+};
+
+static int is_limit_kind(const char *kind)
+{
+	return !strcmp(kind, "cpu-throttle") || !strcmp(kind, "mem-limit");
+}
+
+/* One active limit fault: lower the limits of its hosts. */
+static int want_fault(struct zf_fctx *c, const struct zf_fault_info *f,
+		      const struct zf_selection *sel, void *ctx)
+{
+	struct wanted *x = ctx;
+	unsigned long long val;
+	int rc;
+
+	if (strcmp(f->kind, x->kind))
+		return 0;
+	rc = x->parse(f->args, &val, c->err, sizeof(c->err));
+	if (rc == 0)
+		lower(c->rt->lab, sel, val, x->w);
+	return rc;
+}
+
 int zf_res_wanted(struct zf_fctx *c, const char *kind, const char *exclude,
 		  zf_res_parse_fn parse, unsigned long long **out)
 {
-	const struct zf_lab *lab = c->rt->lab;
-	unsigned long long *w = zf_xcalloc(lab->n_hosts ? lab->n_hosts : 1, sizeof(*w));
-	struct zf_fault_info *v = NULL;
-	size_t n = 0;
-	int rc = zf_journal_active(c->rt, &v, &n);
+	size_t n = c->rt->lab->n_hosts;
+	struct wanted x = { kind, parse, zf_xcalloc(n ? n : 1, sizeof(*x.w)) };
+	int rc = zf_journal_each_active(c, is_limit_kind, exclude, want_fault, &x);
 
-	if (rc < 0)
-		snprintf(c->err, sizeof(c->err), "the journal: %s", strerror(-rc));
-	for (size_t i = 0; rc == 0 && i < n; i++) {
-		struct zf_selection sel;
-		unsigned long long val;
-		if (strcmp(v[i].kind, kind) || (exclude && !strcmp(v[i].id, exclude)))
-			continue;
-		rc = parse(v[i].args, &val, c->err, sizeof(c->err));
-		if (rc == 0)
-			rc = zf_selector_resolve_seeded(lab, v[i].target, v[i].seed, &sel,
-							c->err, sizeof(c->err));
-		if (rc < 0)
-			break;
-		lower(lab, &sel, val, w);
-		zf_selection_free(&sel);
-	}
-	free(v);
 	if (rc < 0) {
-		free(w);
+		free(x.w);
 		return rc;
 	}
-	*out = w;
+	*out = x.w;
 	return 0;
 }
 

@@ -140,34 +140,24 @@ static int is_service_kind(const char *kind)
 	       !strcmp(kind, "bad-config");
 }
 
+/* One active service fault into the plan P. */
+static int plan_fault(struct zf_fctx *c, const struct zf_fault_info *f,
+		      const struct zf_selection *sel, void *p)
+{
+	return add_fault(p, c->rt->lab, f->kind, f->args, sel, c->err, sizeof(c->err));
+}
+
 /* The plan of the journal's active service faults without EXCLUDE. */
 static int plan_make(struct zf_fctx *c, const char *exclude, struct plan *p)
 {
 	const struct zf_lab *lab = c->rt->lab;
-	struct zf_fault_info *v = NULL;
-	size_t n = 0;
-	int rc = zf_journal_active(c->rt, &v, &n);
 
 	p->lab = lab;
 	p->svc = zf_xcalloc(lab->n_hosts + 1, sizeof(*p->svc));
 	p->host_skew = zf_xcalloc(lab->n_hosts + 1, sizeof(*p->host_skew));
 	for (size_t h = 0; h < lab->n_hosts; h++)
 		p->svc[h] = zf_xcalloc(lab->hosts[h].n_services + 1, sizeof(**p->svc));
-	if (rc < 0)
-		snprintf(c->err, sizeof(c->err), "the journal: %s", strerror(-rc));
-	for (size_t i = 0; rc == 0 && i < n; i++) {
-		struct zf_selection sel;
-		if (!is_service_kind(v[i].kind) || (exclude && !strcmp(v[i].id, exclude)))
-			continue;
-		rc = zf_selector_resolve_seeded(lab, v[i].target, v[i].seed, &sel, c->err,
-						sizeof(c->err));
-		if (rc < 0)
-			break;
-		rc = add_fault(p, lab, v[i].kind, v[i].args, &sel, c->err, sizeof(c->err));
-		zf_selection_free(&sel);
-	}
-	free(v);
-	return rc;
+	return zf_journal_each_active(c, is_service_kind, exclude, plan_fault, p);
 }
 
 /* The skew's environment entries for a sum of SKEW seconds, to ADD. */

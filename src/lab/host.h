@@ -50,6 +50,15 @@ int zf_host_ctl(const struct zf_labrt *rt, size_t host, const char *req,
  * 0 with its exit code in *CODE. QUIET: no stdin, output to /dev/null
  * (probes); else the caller's stdio. Safe to call from several threads.
  * -EHOSTDOWN when the host is powered off. */
+/* Joining a running host from outside (hostns.c): open the namespaces
+ * (ipc, uts, net, pid, mnt) of its init INIT into FDS (O_CLOEXEC; 0, or
+ * -errno with nothing left open); enter them in a child that is about to
+ * fork or exec (0, or -errno with *WHICH naming the namespace); close. */
+#define ZF_HOST_NS_N 5
+int zf_host_ns_open(pid_t init, int fds[ZF_HOST_NS_N]);
+int zf_host_ns_enter(const int fds[ZF_HOST_NS_N], const char **which);
+void zf_host_ns_close(int fds[ZF_HOST_NS_N]);
+
 int zf_host_exec(const struct zf_labrt *rt, size_t host, char *const *argv,
 		 int quiet, int *code, char *err, size_t errlen);
 

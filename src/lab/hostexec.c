@@ -15,32 +15,6 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
-static const struct {
-	const char *name;
-	int type;
-} ns_order[] = {
-	{ "ipc", CLONE_NEWIPC }, { "uts", CLONE_NEWUTS }, { "net", CLONE_NEWNET },
-	{ "pid", CLONE_NEWPID }, { "mnt", CLONE_NEWNS },
-};
-#define N_NS (sizeof(ns_order) / sizeof(ns_order[0]))
-
-static int open_ns(pid_t pid, int fds[N_NS])
-{
-	char path[64];
-
-	for (size_t i = 0; i < N_NS; i++) {
-		snprintf(path, sizeof(path), "/proc/%d/ns/%s", (int)pid, ns_order[i].name);
-		fds[i] = open(path, O_RDONLY | O_CLOEXEC);
-		if (fds[i] < 0) {
-			int rc = -errno;
-			while (i-- > 0)
-				close(fds[i]);
-			return rc;
-		}
-	}
-	return 0;
-}
-
 extern char **environ;
 
 /* Our environment with the KEY=VALUE lines of the host's fault.env (what
@@ -75,13 +49,14 @@ static char **fault_env(const struct zf_labrt *rt, size_t host)
 /* Child: join the host, then fork so the command is inside its PID
  * namespace; relay the command's exit status as our own. */
 static _Noreturn void exec_child(const struct zf_labrt *rt, const char *cg_rel,
-				 int fds[N_NS], char *const *argv, int quiet,
+				 int fds[ZF_HOST_NS_N], char *const *argv, int quiet,
 				 char *const *env)
 {
 	int null = quiet ? open("/dev/null", O_RDWR | O_CLOEXEC) : -1;
 	struct zf_spawn_opts o = { .argv = argv, .env = env, .stdin_fd = quiet ? -1 : 0,
 				   .stdout_fd = quiet ? null : 1,
 				   .stderr_fd = quiet ? null : 2 };
+	const char *which;
 	pid_t pid;
 	int st, rc;
 
@@ -92,12 +67,10 @@ static _Noreturn void exec_child(const struct zf_labrt *rt, const char *cg_rel,
 			strerror(errno));
 		_exit(126);
 	}
-	for (size_t i = 0; i < N_NS; i++) {
-		if (setns(fds[i], ns_order[i].type) < 0) {
-			fprintf(stderr, "zonefall: error: entering %s namespace: %s\n",
-				ns_order[i].name, strerror(errno));
-			_exit(126);
-		}
+	if ((rc = zf_host_ns_enter(fds, &which)) < 0) {
+		fprintf(stderr, "zonefall: error: entering %s namespace: %s\n", which,
+			strerror(-rc));
+		_exit(126);
 	}
 	if (chdir("/") < 0) {
 		fprintf(stderr, "zonefall: error: chdir /: %s\n", strerror(errno));
@@ -118,14 +91,14 @@ int zf_host_exec(const struct zf_labrt *rt, size_t host, char *const *argv,
 {
 	pid_t init = zf_host_init_pid(rt, host), child;
 	char cg_rel[256], **env;
-	int fds[N_NS], rc, st;
+	int fds[ZF_HOST_NS_N], rc, st;
 
 	if (!init) {
 		snprintf(err, errlen, "host %s is powered off", rt->lab->hosts[host].name);
 		return -EHOSTDOWN;
 	}
 	zf_labrt_host_cg(rt, host, "exec", cg_rel, sizeof(cg_rel));
-	rc = open_ns(init, fds);
+	rc = zf_host_ns_open(init, fds);
 	if (rc < 0) {
 		snprintf(err, errlen, "host %s: %s", rt->lab->hosts[host].name, strerror(-rc));
 		return rc;
@@ -134,8 +107,7 @@ int zf_host_exec(const struct zf_labrt *rt, size_t host, char *const *argv,
 	child = fork();
 	if (child == 0)
 		exec_child(rt, cg_rel, fds, argv, quiet, env);
-	for (size_t i = 0; i < N_NS; i++)
-		close(fds[i]);
+	zf_host_ns_close(fds);
 	zf_strv_free(env);
 	if (child < 0) {
 		rc = -errno;

@@ -15,9 +15,10 @@
 #include "util/mem.h"
 
 #define SCN_NAME_MAX 63       /* sizeof(zf_scenario.name) - 1 */
+#define SCN_LABS_MAX 8
 #define SCN_TOP_KEYS "'scenario' and 'class'"
 
-enum top_field { F_SCENARIO, F_TITLE, F_CLASS, F_INCIDENT, F_PARAMS, F_COST,
+enum top_field { F_SCENARIO, F_TITLE, F_CLASS, F_LAB, F_INCIDENT, F_PARAMS, F_COST,
 		 F_SEED, F_PROBES, F_WARMUP, F_STEPS, F_COOLDOWN, F_STOP_WHEN,
 		 F_COUNT };
 
@@ -102,7 +103,31 @@ static int parse_seed(struct zf_sl *sl, const struct zf_ynode *n)
 	return rc;
 }
 
-/* Name, title, class, incident, cost and seed (the parameters are known). */
+/* "lab: FILE" or "lab: [FILE, ...]" (1..SCN_LABS_MAX non-empty strings)
+ * -> s->labs. Documentation only: nothing here opens the files. */
+static int parse_labs(struct zf_sl *sl, const struct zf_ynode *n)
+{
+	const struct zf_ynode *item;
+	size_t count = n->kind == ZF_YSEQ ? n->n : 1;
+	int rc = 0;
+
+	if (n->kind == ZF_YMAP || count == 0 || count > SCN_LABS_MAX)
+		return zf_sc_err(&sl->sc, n->kind == ZF_YSEQ && count ?
+				 n->kids[SCN_LABS_MAX]->mark : n->mark,
+				 "expected a lab file or a list of 1 to %d for "
+				 "'lab'", SCN_LABS_MAX);
+	sl->s->labs = zf_xcalloc(count + 1, sizeof(*sl->s->labs));
+	for (size_t i = 0; rc == 0 && i < count; i++) {
+		item = n->kind == ZF_YSEQ ? n->kids[i] : n;
+		rc = zf_sl_strdup(sl, item, "'lab'", &sl->s->labs[i]);
+		if (rc == 0 && sl->s->labs[i][0] == '\0')
+			rc = zf_sc_err(&sl->sc, item->mark, "expected a lab "
+				       "file for 'lab', got an empty string");
+	}
+	return rc;
+}
+
+/* Name, title, class, lab, incident, cost and seed (the parameters are known). */
 static int parse_head(struct zf_sl *sl, const struct zf_sc_field *f)
 {
 	struct zf_scenario *s = sl->s;
@@ -114,6 +139,8 @@ static int parse_head(struct zf_sl *sl, const struct zf_sc_field *f)
 		rc = zf_sl_strdup(sl, f[F_TITLE].val, "'title'", &s->title);
 	if (rc == 0 && !s->title)
 		s->title = zf_xstrdup(s->name);
+	if (rc == 0 && !zf_sc_absent(f[F_LAB].val))
+		rc = parse_labs(sl, f[F_LAB].val);
 	if (rc == 0 && !zf_sc_absent(f[F_INCIDENT].val))
 		rc = zf_sl_incident(sl, f[F_INCIDENT].val);
 	if (rc == 0 && !zf_sc_absent(f[F_COST].val))
@@ -130,6 +157,7 @@ static int parse_top(struct zf_sl *sl, const struct zf_ynode *root,
 	struct zf_sc_field f[F_COUNT] = {
 		[F_SCENARIO] = { .name = "scenario" },
 		[F_TITLE] = { .name = "title" }, [F_CLASS] = { .name = "class" },
+		[F_LAB] = { .name = "lab" },
 		[F_INCIDENT] = { .name = "incident" },
 		[F_PARAMS] = { .name = "params" }, [F_COST] = { .name = "cost" },
 		[F_SEED] = { .name = "seed" }, [F_PROBES] = { .name = "probes" },
@@ -284,6 +312,7 @@ void zf_scenario_free(struct zf_scenario *s)
 	free(s->stops);
 	free(s->steps);
 	free(s->probes);
+	zf_strv_free(s->labs);
 	json_decref(s->incident);
 	json_decref(s->params);
 	free(s->title);

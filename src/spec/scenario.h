@@ -3,6 +3,10 @@
  *   scenario: zone-power-loss          # name, [a-z0-9][a-z0-9-]*
  *   title: "A zone loses power"
  *   class: power                       # power | hardware | software | network
+ *   lab: labs/demo.yaml                # optional: the example lab(s) it is
+ *                                      # written for, a string or a list of
+ *                                      # 1..8 (shown by `zonefall scenarios`;
+ *                                      # `run` still takes --lab)
  *   incident: { ... }                  # optional mapping, kept as JSON
  *   params: { zone: r1/a, outage: 60s }   # defaults; --set k=v overrides
  *   cost: { per_hour: 10000, currency: USD }   # optional
@@ -181,6 +185,8 @@ struct zf_scenario {
 	char name[64];
 	char *title;
 	char klass[16];
+	char **labs;                  /* NULL-terminated "lab:", templates
+					 expanded; NULL if none */
 	char *path;
 	json_t *incident;             /* NULL if none */
 	json_t *params;               /* object name -> string, after --set */

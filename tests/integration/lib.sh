@@ -88,6 +88,20 @@ json_get() { # json_get JSON_FILE PYTHON_EXPR (with j bound)
   python3 -c "import json,sys; j=json.load(open(sys.argv[1])); print($2)" "$1"
 }
 
+# lab_addr LAB NAME: the address of host or client NAME of running lab LAB
+# (NAME itself when it is none). Tests that measure the network connect to
+# addresses: names come from the lab's DNS, which the faults under test
+# may cut off or slow down too.
+lab_addr() {
+  local cache="$WORK/status.$1.json"
+  [ -s "$cache" ] || zf status "$1" --json >"$cache"
+  python3 -c '
+import json, sys
+j = json.load(open(sys.argv[1]))
+print(next((h["address"] for h in j["labs"][0]["hosts"] if h["name"] == sys.argv[2]), sys.argv[2]))
+' "$cache" "$2"
+}
+
 need_root() {
   [ "$(id -u)" -eq 0 ] || fail "integration tests need root"
 }

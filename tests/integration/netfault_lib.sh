@@ -21,10 +21,13 @@ write_net_lab() {
   } >"$2"
 }
 
+# addr_of NAME: the address of NAME in $LAB (lib.sh: lab_addr).
+addr_of() { lab_addr "$LAB" "$1"; }
+
 # reach FROM TO [PORT] [TIMEOUT]: how a TCP connection from host (or
 # client) FROM to TO:PORT (default 7000) that sends a line and waits for
 # its echo ends: ok | timeout | refused | reset | an errno name
-# (EHOSTUNREACH, ENETUNREACH, ...).
+# (EHOSTUNREACH, ENETUNREACH, ...). TO is a host name or an address.
 reach() {
   zf exec "$LAB/$1" -- python3 -c '
 import errno, socket, sys
@@ -41,7 +44,7 @@ except ConnectionResetError:
     print("reset")
 except OSError as e:
     print(errno.errorcode.get(e.errno, str(e.errno)))
-' "$2" "${3:-7000}" "${4:-0.7}"
+' "$(addr_of "$2")" "${3:-7000}" "${4:-0.7}"
 }
 
 # want_reach WANT FROM TO [PORT] [TIMEOUT]: fail unless reach says WANT (a
@@ -75,7 +78,7 @@ import socket, sys, time
 s = socket.socket(socket.AF_INET, socket.SOCK_DGRAM)
 for i in range(20):
     s.sendto(b"x", (sys.argv[1], 9000)); time.sleep(0.01)
-' "$2"
+' "$(addr_of "$2")"
   wait $pid
   tail -n1 "$out"
 }

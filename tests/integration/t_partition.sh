@@ -32,7 +32,8 @@ except socket.timeout:
     print("stalled", flush=True)
 except OSError as e:
     print("error", e, flush=True)
-s.settimeout(8)                       # revert comes meanwhile
+s.settimeout(20)                      # revert comes meanwhile; TCP resends
+                                      # with backoff (up to ~6 s apart here)
 try:
     print("resumed" if s.recv(2) else "closed", flush=True)
 except OSError as e:

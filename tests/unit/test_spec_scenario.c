@@ -213,7 +213,7 @@ static void test_sets(void **state)
 	/* A file error before the parameters wins over a --set error. */
 	fails_exact(HEAD "bogus: 1\n", bad_param, "t.yaml:3:1: unknown key "
 		    "'bogus' in the scenario file; allowed: scenario, title, "
-		    "class, incident, params, cost, seed, probes, warmup, "
+		    "class, lab, incident, params, cost, seed, probes, warmup, "
 		    "steps, cooldown, stop_when");
 }
 
