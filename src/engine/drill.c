@@ -113,10 +113,12 @@ static int run_timeline(struct drill *d, char *err, size_t errlen)
 		stop_probes(d);
 		return rc;
 	}
+	drill_watch_start(d);
 	drill_say(d, "drill %s on lab %s: warm-up %.1fs, %zu steps, seed %llu",
 		  d->scn->name, d->rt->lab->name, (double)d->scn->warmup_ns / 1e9,
 		  d->scn->n_steps, d->seed);
 	rc = drill_loop(d);
+	drill_watch_stop(d);
 	stop_probes(d);
 	drill_say(d, "run ended: %s%s%s", d->end_reason, *d->end_detail ? ": " : "",
 		  d->end_detail);
@@ -129,6 +131,8 @@ static void cleanup(struct drill *d)
 	char err[512];
 
 	drill_plan_free(d);
+	if (d->rt)
+		drill_watch_free(d);
 	if (d->rt && d->lab_ours) {
 		if (zf_lab_down(d->rt->lab->name, 0, err, sizeof(err)) < 0)
 			zf_error("taking lab %s down: %s", d->rt->lab->name, err);

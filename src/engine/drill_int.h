@@ -2,6 +2,7 @@
 #ifndef ZF_ENGINE_DRILL_INT_H
 #define ZF_ENGINE_DRILL_INT_H
 
+#include <pthread.h>
 #include <stdint.h>
 
 #include "engine/drill.h"
@@ -26,6 +27,19 @@ struct exec_ctx {              /* what an exec probe runs */
 	struct zf_labrt *rt;
 	size_t host;
 	char **argv;
+};
+
+/* The watcher (drill_watch.c): its thread and what it saw. */
+struct watch {
+	pthread_t thr;
+	int running;
+	pthread_mutex_t mu;
+	pthread_cond_t cv;
+	int stop;                  /* under mu */
+	json_t **last;             /* per host: the init's service list */
+	char (*power)[8];          /* per host: "on", "off", "paused", "" */
+	struct zf_run_obs *obs;
+	size_t n_obs, cap_obs;
 };
 
 struct drill {
@@ -63,6 +77,7 @@ struct drill {
 	const char *end_reason;
 	char end_detail[256];
 	uint64_t ended_ns;
+	struct watch watch;
 };
 
 /* drill_plan.c: scenario + lab -> probe specs and checked steps. */
@@ -93,6 +108,12 @@ void drill_write_free(struct drill *d);
 int drill_loop(struct drill *d);
 /* Revert every fault this run still has applied (newest first). */
 void drill_revert_all(struct drill *d);
+/* drill_watch.c: sample every host's power and services from t0 until
+ * stopped, recording changes in d->watch.obs (free with drill_watch_free
+ * after the report). Start failing only means no observations. */
+void drill_watch_start(struct drill *d);
+void drill_watch_stop(struct drill *d);
+void drill_watch_free(struct drill *d);
 /* drill_report.c: analysis and run directory. */
 int drill_report(struct drill *d, struct zf_drill_result *res, char *err,
 		 size_t errlen);

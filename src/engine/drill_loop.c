@@ -4,6 +4,7 @@
  * end, and a signalfd for SIGINT/SIGTERM/SIGHUP. */
 #include "engine/drill_int.h"
 #include "fault/fault.h"
+#include "spec/selector.h"
 #include "util/log.h"
 #include "util/timeutil.h"
 
@@ -74,6 +75,33 @@ static void sync_ended(struct drill *d, uint64_t now)
 	free(v);
 }
 
+/* What the step touches directly: "zone r1/a: web-a, lb-a" (hosts, or
+ * host/service for service selectors); the target alone when it is not a
+ * selector (partition and block targets) or selects too much to list. */
+static void step_scope(const struct drill *d, const struct zf_scn_step *st,
+		       char *buf, size_t len)
+{
+	const struct zf_lab *lab = d->rt->lab;
+	struct zf_selection sel;
+	char err[256];
+	size_t n = 0, w;
+
+	w = (size_t)snprintf(buf, len, "%s", st->target);
+	if (w >= len || zf_selector_resolve_seeded(lab, st->target, d->seed, &sel, err,
+						   sizeof(err)) < 0)
+		return;
+	for (size_t h = 0; h < lab->n_hosts && w < len; h++)
+		if (sel.kind != ZF_SEL_SERVICE && sel.hosts[h])
+			w += (size_t)snprintf(buf + w, len - w, "%s%s", n++ ? ", " : ": ",
+					      lab->hosts[h].name);
+	for (size_t i = 0; sel.kind == ZF_SEL_SERVICE && i < sel.n_services && w < len; i++)
+		w += (size_t)snprintf(buf + w, len - w, "%s%s/%s", n++ ? ", " : ": ",
+				      lab->hosts[sel.services[i].host].name,
+				      lab->hosts[sel.services[i].host]
+					      .services[sel.services[i].service].name);
+	zf_selection_free(&sel);
+}
+
 static void do_apply(struct drill *d, size_t step)
 {
 	const struct zf_scn_step *st = &d->scn->steps[step];
@@ -85,7 +113,7 @@ static void do_apply(struct drill *d, size_t step)
 	e->actual_ns = start;
 	e->apply_ns = drill_now(d) - start;
 	snprintf(e->status, sizeof(e->status), "%s", rc < 0 ? "failed" : "applied");
-	snprintf(e->scope, sizeof(e->scope), "%s", st->target);
+	step_scope(d, st, e->scope, sizeof(e->scope));
 	if (rc < 0) {
 		drill_say(d, "step %zu: %s %s FAILED: %s", step + 1, st->action, st->target,
 			  e->error);

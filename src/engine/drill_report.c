@@ -95,6 +95,7 @@ static json_t *analyse(struct drill *d)
 		.currency = *s->currency ? s->currency : "USD",
 		.events = d->events, .n_events = s->n_steps,
 		.probes = rp, .n_probes = d->n_probes,
+		.obs = d->watch.obs, .n_obs = d->watch.n_obs,
 	};
 	json_t *run;
 

@@ -116,6 +116,12 @@ int an_outage_open(const struct an_probe *ap, size_t k);
 /* "timeout 100%" or "timeout 80%, refused 20%" (two largest) into BUF. */
 void an_outage_causes(const struct an_outage *o, char *buf, size_t len);
 
+/* chain.c: the observed fault chain ("chain") and the watcher's
+ * observations ("observed"). */
+json_t *an_chain_json(const struct zf_run_input *in, const struct an_faults *f,
+		      const struct an_probe *aps, size_t n);
+json_t *an_observed_json(const struct zf_run_input *in);
+
 /* latency.c */
 void an_sort_u64(uint64_t *v, size_t n);
 /* Statistics of the sorted ns latencies V[0..N). */

@@ -128,6 +128,8 @@ json_t *zf_analyse(const struct zf_run_input *in)
 	rj_set(run, "events", an_events_json(in, &f));
 	rj_set(run, "timeline", an_timeline_json(in, &f, aps, n, verdict));
 	rj_set(run, "probes", probes);
+	rj_set(run, "observed", an_observed_json(in));
+	rj_set(run, "chain", an_chain_json(in, &f, aps, n));
 	for (size_t i = 0; i < n; i++)
 		an_probe_free(&aps[i]);
 	free(aps);

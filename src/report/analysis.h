@@ -59,6 +59,19 @@ struct zf_run_probe {
 	uint64_t settle_ns;
 };
 
+/* A change of a host or service that the drill saw from outside
+ * (engine/drill_watch.c samples the hosts), with the time it saw it. */
+struct zf_run_obs {
+	uint64_t t_ns;            /* since t0 */
+	char host[64];
+	char service[64];         /* "": the host itself (its power) */
+	char what[32];            /* "powered off", "paused", "powered on",
+				     "resumed", "restarted", or the service's
+				     new state: "stopped", "exited",
+				     "backoff", "unready", "running", ... */
+	int degrading;            /* a failure, not a recovery */
+};
+
 struct zf_run_input {
 	const char *scenario, *title, *klass, *lab;
 	json_t *incident;         /* the scenario's incident block, or NULL */
@@ -76,6 +89,8 @@ struct zf_run_input {
 	size_t n_events;
 	const struct zf_run_probe *probes;
 	size_t n_probes;
+	const struct zf_run_obs *obs;  /* in time order; may be NULL */
+	size_t n_obs;
 };
 
 /* Build the whole run record. Never fails on odd data (an empty probe, no

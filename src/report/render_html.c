@@ -254,6 +254,36 @@ static void timeline(FILE *out, json_t *run)
 	fputs("</table></section>\n", out);
 }
 
+/* The observed chain, the incident's beside it, and its links. */
+static void chain(FILE *out, json_t *run)
+{
+	json_t *c = rj_obj(run, "chain"), *l;
+	const char *incident = rj_str(c, "incident");
+	size_t i;
+	char t[32];
+
+	if (!c)
+		return;
+	fputs("<section><h2>Fault chain</h2><table><tr><th>Observed in this drill</th>", out);
+	td(out, NULL, rj_str_or(c, "text", ""));
+	fputs("</tr>\n", out);
+	if (incident) {
+		fputs("<tr><th>The real incident</th>", out);
+		td(out, NULL, incident);
+		fputs("</tr>\n", out);
+	}
+	fputs("</table><table><tr><th>Time</th><th>Link</th><th>What</th></tr>\n", out);
+	json_array_foreach(rj_arr(c, "observed"), i, l) {
+		rf_clock(t, sizeof(t), rj_num_or(l, "at", 0));
+		fputs("<tr>", out);
+		td(out, "t", t);
+		td(out, NULL, rj_str_or(l, "link", ""));
+		td(out, NULL, rj_str_or(l, "text", ""));
+		fputs("</tr>\n", out);
+	}
+	fputs("</table></section>\n", out);
+}
+
 static void data_row(FILE *out, json_t *p)
 {
 	static const char *const keys[] = { "attempted", "acknowledged", "failed",
@@ -458,6 +488,7 @@ int zf_render_html(json_t *run, FILE *out)
 	summary(out, run);
 	charts(out, run);
 	timeline(out, run);
+	chain(out, run);
 	data_safety(out, run);
 	expects(out, run);
 	latency(out, run);

@@ -80,6 +80,36 @@ static void md_timeline(json_t *run, FILE *out)
 	}
 }
 
+/* The observed chain in the catalogue's form, the incident's beside it,
+ * then its links one a row. */
+static void md_chain(json_t *run, FILE *out)
+{
+	json_t *chain = rj_obj(run, "chain"), *l;
+	const char *incident = rj_str(chain, "incident");
+	size_t i;
+	char t[32];
+
+	if (!chain)
+		return;
+	fputs("\n## Fault chain\n\nObserved in this drill:\n\n> ", out);
+	esc_md(out, rj_str_or(chain, "text", ""));
+	if (incident) {
+		fputs("\n\nThe real incident (", out);
+		esc_md(out, rj_str_or(rj_obj(run, "incident"), "id", "?"));
+		fputs("), as its source states it:\n\n> ", out);
+		esc_md(out, incident);
+	}
+	fputs("\n\n| Time | Link | What |\n|---|---|---|\n", out);
+	json_array_foreach(rj_arr(chain, "observed"), i, l) {
+		rf_clock(t, sizeof(t), rj_num_or(l, "at", 0));
+		fprintf(out, "| %s | ", t);
+		esc_md(out, rj_str_or(l, "link", ""));
+		fputs(" | ", out);
+		esc_md(out, rj_str_or(l, "text", ""));
+		fputs(" |\n", out);
+	}
+}
+
 /* "timeout 12000, refused 3" or "none". */
 static void md_errors(json_t *p, FILE *out)
 {
@@ -339,6 +369,7 @@ int zf_render_markdown(json_t *run, FILE *out)
 {
 	md_head(run, out);
 	md_timeline(run, out);
+	md_chain(run, out);
 	md_impact(run, out);
 	md_latency(run, out);
 	md_data(run, out);

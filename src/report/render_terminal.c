@@ -235,6 +235,41 @@ static void cost_line(const struct term *t, json_t *run)
 	fprintf(t->out, " %.0f/h\n", per_hour < 1e15 ? per_hour : 1e15);
 }
 
+/* A chain "(a) → (b) → (c)" one link a line, each within COLS (cut
+ * with '~'; report.md has them whole), at most MAX_CHAIN_LINES lines. */
+#define MAX_CHAIN_LINES 12
+static void chain_block(const struct term *t, const char *title, const char *chain)
+{
+	static const char arrow[] = " → ";
+	const char *p = chain;
+	char part[COLS + 1];
+	int lines = 0;
+
+	fprintf(t->out, "  %s:\n", title);
+	while (p && *p && lines++ < MAX_CHAIN_LINES) {
+		const char *next = strstr(p, arrow);
+		size_t n = next ? (size_t)(next - p) : strlen(p);
+		snprintf(part, sizeof(part), "%.*s", (int)(n < COLS ? n : COLS), p);
+		fputs(lines > 1 ? "    → " : "      ", t->out);
+		esc_term(t->out, part, COLS - 8);
+		fputc('\n', t->out);
+		p = next ? next + strlen(arrow) : NULL;
+	}
+}
+
+/* The observed chain and the incident's. */
+static void chain_lines(const struct term *t, json_t *run)
+{
+	json_t *c = rj_obj(run, "chain");
+	const char *incident = rj_str(c, "incident");
+
+	if (!c)
+		return;
+	chain_block(t, "fault chain observed", rj_str_or(c, "text", ""));
+	if (incident)
+		chain_block(t, "the real incident's chain", incident);
+}
+
 void zf_render_terminal_dir(json_t *run, const char *dir, FILE *out, int color)
 {
 	struct term t = { out, color };
@@ -249,6 +284,7 @@ void zf_render_terminal_dir(json_t *run, const char *dir, FILE *out, int color)
 			expect_line(&t, rj_str_or(p, "name", "?"), e);
 	}
 	cost_line(&t, run);
+	chain_lines(&t, run);
 	if (dir) {
 		fputs("  reports: ", out);
 		esc_term(out, dir, COLS - 12);

@@ -7,6 +7,8 @@
 #include <stdint.h>
 #include <cmocka.h>
 
+#include "jpath.h"
+
 #include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -18,42 +20,9 @@
 #define MS 1000000ull
 #define SEC 1000000000ull
 
-/* The value at a dotted PATH ("probes.0.outages.1.start_s") of J. */
-static json_t *at(json_t *j, const char *path)
-{
-	char buf[256], *save = NULL, *tok;
-
-	snprintf(buf, sizeof(buf), "%s", path);
-	for (tok = strtok_r(buf, ".", &save); tok && j; tok = strtok_r(NULL, ".", &save)) {
-		if (json_is_array(j))
-			j = json_array_get(j, strtoul(tok, NULL, 10));
-		else
-			j = json_object_get(j, tok);
-	}
-	return j;
-}
-
-static double num(json_t *j, const char *path)
-{
-	json_t *v = at(j, path);
-
-	if (!json_is_number(v))
-		fail_msg("%s is not a number", path);
-	return json_number_value(v);
-}
-
 static int is_null(json_t *j, const char *path)
 {
 	return json_is_null(at(j, path));
-}
-
-static const char *str(json_t *j, const char *path)
-{
-	json_t *v = at(j, path);
-
-	if (!json_is_string(v))
-		fail_msg("%s is not a string", path);
-	return json_string_value(v);
 }
 
 /* The index of the first timeline row whose event contains TEXT, or -1. */

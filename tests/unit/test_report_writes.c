@@ -10,6 +10,8 @@
 #include <stdint.h>
 #include <cmocka.h>
 
+#include "jpath.h"
+
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -24,35 +26,6 @@
 #define SEC 1000000000ull
 #define RATE 10                 /* writes per second */
 #define DUR 30                  /* seconds */
-
-static json_t *at(json_t *j, const char *path)
-{
-	char buf[256], *save = NULL, *tok;
-
-	snprintf(buf, sizeof(buf), "%s", path);
-	for (tok = strtok_r(buf, ".", &save); tok && j; tok = strtok_r(NULL, ".", &save))
-		j = json_is_array(j) ? json_array_get(j, strtoul(tok, NULL, 10))
-				     : json_object_get(j, tok);
-	return j;
-}
-
-static double num(json_t *j, const char *path)
-{
-	json_t *v = at(j, path);
-
-	if (!json_is_number(v))
-		fail_msg("%s is not a number", path);
-	return json_number_value(v);
-}
-
-static const char *str(json_t *j, const char *path)
-{
-	json_t *v = at(j, path);
-
-	if (!json_is_string(v))
-		fail_msg("%s is not a string", path);
-	return json_string_value(v);
-}
 
 /* A history: writes every 100 ms; those planned in [10 s, 20 s) fail,
  * those in [8 s, 10 s) are acknowledged and lost; READ: a final read. */
