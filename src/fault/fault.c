@@ -30,7 +30,8 @@ static const struct zf_fault_kind *const kinds[] = {
 	&zf_fault_dns_stale, &zf_fault_dns_ttl,
 	&zf_fault_exec,
 	&zf_fault_cpu_throttle, &zf_fault_cpu_hog, &zf_fault_mem_limit,
-	&zf_fault_mem_hog, &zf_fault_disk_fill, &zf_fault_clock_skew,
+	&zf_fault_mem_hog, &zf_fault_disk_fill, &zf_fault_disk_slow,
+	&zf_fault_disk_error, &zf_fault_clock_skew,
 	&zf_fault_crash_loop, &zf_fault_bad_config,
 	NULL,
 };

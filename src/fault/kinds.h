@@ -37,6 +37,8 @@ extern const struct zf_fault_kind zf_fault_cpu_hog;
 extern const struct zf_fault_kind zf_fault_mem_limit;   /* res_mem.c */
 extern const struct zf_fault_kind zf_fault_mem_hog;
 extern const struct zf_fault_kind zf_fault_disk_fill;   /* res_disk.c */
+extern const struct zf_fault_kind zf_fault_disk_slow;   /* res_diskio.c */
+extern const struct zf_fault_kind zf_fault_disk_error;
 extern const struct zf_fault_kind zf_fault_clock_skew;  /* res_clock.c */
 extern const struct zf_fault_kind zf_fault_crash_loop;  /* svc_bad.c */
 extern const struct zf_fault_kind zf_fault_bad_config;

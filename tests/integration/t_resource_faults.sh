@@ -247,7 +247,7 @@ for spec in "cpu-throttle|host h1|0.5" "cpu-hog|host h2|1" "mem-limit|host h2|51
             "mem-hog|host h2|16M" "disk-fill|host h1|full" "clock-skew|host h1|+1h" \
             "crash-loop|service idle|" "bad-config|service api in host h1|MODE=x"; do
   IFS='|' read -r k t a <<<"$spec"
-  zf inject --lab $LAB "$k" "$t" ${a:+"$a"} --for 5m >"$WORK/inj.out" 2>&1 &
+  "$ZF_BIN" inject --lab $LAB "$k" "$t" ${a:+"$a"} --for 5m >"$WORK/inj.out" 2>&1 &
   pid=$!
   for _ in $(seq 1 100); do grep -q applied "$WORK/inj.out" && break; sleep 0.1; done
   grep -q applied "$WORK/inj.out" || fail "inject $k: $(cat "$WORK/inj.out")"
