@@ -244,42 +244,6 @@ static int run_job(struct zf_fctx *c, size_t h, int (*fn)(void *, int),
 	return rc;
 }
 
-/* Services of host H that have a process now, one name per line, into
- * BUF. */
-static int running(struct zf_fctx *c, size_t h, char *buf, size_t len)
-{
-	json_t *st = zf_svc_status(c, h), *s;
-	size_t i, used = 0;
-
-	buf[0] = '\0';
-	if (!st)
-		return -EIO;
-	json_array_foreach(json_object_get(st, "services"), i, s)
-		if (json_integer_value(json_object_get(s, "pid")) > 0 && used < len)
-			used += (size_t)snprintf(buf + used, len - used, "%s\n",
-					 json_string_value(json_object_get(s, "name")));
-	json_decref(st);
-	return used < len ? 0 : -E2BIG;
-}
-
-/* Send "VERB NAME" for every name of the list NAMES. */
-static int each_name(struct zf_fctx *c, size_t h, const char *verb, const char *names,
-		     int tolerant)
-{
-	char req[128];
-	int rc = 0;
-
-	for (const char *p = names; *p && rc == 0;) {
-		size_t n = strcspn(p, "\n");
-		snprintf(req, sizeof(req), "%s %.*s", verb, (int)n, p);
-		rc = zf_svc_ctl(c, h, req);
-		if (tolerant)
-			rc = 0;
-		p += n + (p[n] == '\n');
-	}
-	return rc;
-}
-
 static void stopped_path(const struct zf_labrt *rt, size_t h, char *buf, size_t len)
 {
 	zf_labrt_host_dir(rt, h, "disk-fill.stopped", buf, len);
@@ -291,7 +255,7 @@ static int stop_services(struct zf_fctx *c, size_t h, char *names, size_t len)
 {
 	char path[512], now[4096], *old = NULL;
 	uint64_t deadline = zf_now_ns() + STOP_TIMEOUT_NS;
-	int rc = running(c, h, now, sizeof(now));
+	int rc = zf_svc_running(c, h, now, sizeof(now));
 
 	stopped_path(c->rt, h, path, sizeof(path));
 	if (zf_read_file(path, 8192, &old, NULL) < 0)
@@ -301,8 +265,8 @@ static int stop_services(struct zf_fctx *c, size_t h, char *names, size_t len)
 	if (rc == 0)
 		rc = zf_write_file(path, names, strlen(names), 0600);
 	if (rc == 0)
-		rc = each_name(c, h, "stop", now, 0);
-	while (rc == 0 && (rc = running(c, h, now, sizeof(now))) == 0 && now[0]) {
+		rc = zf_svc_each(c, h, "stop", now, 0);
+	while (rc == 0 && (rc = zf_svc_running(c, h, now, sizeof(now))) == 0 && now[0]) {
 		if (zf_now_ns() > deadline) {
 			snprintf(c->err, sizeof(c->err), "host %s: services still running: %.200s",
 				 c->rt->lab->hosts[h].name, now);
@@ -317,7 +281,7 @@ static int start_services(struct zf_fctx *c, size_t h, const char *names)
 {
 	char path[512];
 
-	each_name(c, h, "start", names, 1);   /* "already running" is fine */
+	zf_svc_each(c, h, "start", names, 1);   /* "already running" is fine */
 	stopped_path(c->rt, h, path, sizeof(path));
 	unlink(path);
 	return 0;
@@ -343,9 +307,9 @@ static int fill_host(struct zf_fctx *c, size_t h, unsigned long long left)
 		return 0;     /* powered off: nothing runs there */
 	rc = run_job(c, h, fill_in_host, left, 1);
 	if (rc == 0)
-		rc = running(c, h, names, sizeof(names));
+		rc = zf_svc_running(c, h, names, sizeof(names));
 	if (rc == 0)
-		rc = each_name(c, h, "restart", names, 0);
+		rc = zf_svc_each(c, h, "restart", names, 0);
 	return rc;
 }
 

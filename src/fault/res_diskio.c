@@ -235,36 +235,13 @@ static int run_job(struct zf_fctx *c, size_t h, int (*fn)(void *, int), char *fs
 	return rc;
 }
 
-/* Services of host H that have a process now, one name per line. */
-static int running(struct zf_fctx *c, size_t h, char *buf, size_t len)
-{
-	json_t *st = zf_svc_status(c, h), *s;
-	size_t i, used = 0;
-
-	buf[0] = '\0';
-	if (!st)
-		return -EIO;
-	json_array_foreach(json_object_get(st, "services"), i, s)
-		if (json_integer_value(json_object_get(s, "pid")) > 0 && used < len)
-			used += (size_t)snprintf(buf + used, len - used, "%s\n",
-					 json_string_value(json_object_get(s, "name")));
-	json_decref(st);
-	return used < len ? 0 : -E2BIG;
-}
-
 /* Restart every running service of H (onto whatever now is at {data}). */
 static int restart_running(struct zf_fctx *c, size_t h)
 {
-	char names[4096], req[128];
-	int rc = running(c, h, names, sizeof(names));
+	char names[4096];
+	int rc = zf_svc_running(c, h, names, sizeof(names));
 
-	for (const char *p = names; rc == 0 && *p;) {
-		size_t n = strcspn(p, "\n");
-		snprintf(req, sizeof(req), "restart %.*s", (int)n, p);
-		rc = zf_svc_ctl(c, h, req);
-		p += n + (p[n] == '\n');
-	}
-	return rc;
+	return rc < 0 ? rc : zf_svc_each(c, h, "restart", names, 0);
 }
 
 static void state_path(const struct zf_labrt *rt, size_t h, char *buf, size_t len)

@@ -243,6 +243,39 @@ json_t *zf_svc_status(struct zf_fctx *c, size_t h)
 	return j;
 }
 
+int zf_svc_running(struct zf_fctx *c, size_t h, char *buf, size_t len)
+{
+	json_t *st = zf_svc_status(c, h), *s;
+	size_t i, used = 0;
+
+	buf[0] = '\0';
+	if (!st)
+		return -EIO;
+	json_array_foreach(json_object_get(st, "services"), i, s)
+		if (json_integer_value(json_object_get(s, "pid")) > 0 && used < len)
+			used += (size_t)snprintf(buf + used, len - used, "%s\n",
+					 json_string_value(json_object_get(s, "name")));
+	json_decref(st);
+	return used < len ? 0 : -E2BIG;
+}
+
+int zf_svc_each(struct zf_fctx *c, size_t h, const char *verb, const char *names,
+		int tolerant)
+{
+	char req[128];
+	int rc = 0;
+
+	for (const char *p = names; *p && rc == 0;) {
+		size_t n = strcspn(p, "\n");
+		snprintf(req, sizeof(req), "%s %.*s", verb, (int)n, p);
+		rc = zf_svc_ctl(c, h, req);
+		if (tolerant)
+			rc = 0;
+		p += n + (p[n] == '\n');
+	}
+	return rc;
+}
+
 /* The override service NAME has now, per STATUS (NULL: none; the init
  * reports none as null). */
 static json_t *current(json_t *status, const char *name)

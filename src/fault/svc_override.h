@@ -49,4 +49,13 @@ int zf_svc_ctl(struct zf_fctx *c, size_t h, const char *req);
 /* The init's status of host H, or NULL with c->err set. */
 json_t *zf_svc_status(struct zf_fctx *c, size_t h);
 
+/* The services of host H that have a process now, one name a line, into
+ * BUF: 0, -EIO (no status), -E2BIG (BUF too small). */
+int zf_svc_running(struct zf_fctx *c, size_t h, char *buf, size_t len);
+
+/* Send "VERB NAME" to H's init for every name of the list NAMES (one a
+ * line), stopping at the first error unless TOLERANT. */
+int zf_svc_each(struct zf_fctx *c, size_t h, const char *verb, const char *names,
+		int tolerant);
+
 #endif
