@@ -129,9 +129,7 @@ static int run(struct zf_cli *cli, int argc, char **argv)
 		rc = resolve(&o, &ra);
 	if (rc)
 		return rc;
-	o.lab = cli->lab;
-	if (!o.lab)
-		return zf_cli_usage(&zf_cmd_run, "which lab? --lab NAME (running) or --lab FILE.yaml");
+	o.lab = cli->lab;   /* NULL: the scenario's lab: file */
 	if ((rc = zf_cli_need_root("zonefall run")))
 		return rc;
 	o.json = cli->json;
@@ -150,7 +148,7 @@ const struct zf_cmd zf_cmd_run = {
 	.run = run,
 	.summary = "run a drill: a scenario's faults against a lab, measured",
 	.help =
-	"usage: zonefall run SCENARIO --lab LAB [--set KEY=VALUE]...\n"
+	"usage: zonefall run SCENARIO [--lab LAB] [--set KEY=VALUE]...\n"
 	"                    [--time-scale N] [--runs DIR] [--cost-per-hour X]\n"
 	"                    [--seed N] [--library LIBRARY] [--json]\n\n"
 	"SCENARIO is a scenario file, or the id of one in the scenario library\n"
@@ -160,7 +158,9 @@ const struct zf_cmd zf_cmd_run = {
 	"scenarios/, else ./scenarios. A name not there is an error that lists\n"
 	"the closest ids.\n\n"
 	"Runs the scenario against LAB: a running lab's name, or a lab file (then\n"
-	"the lab is brought up first and taken down after). Probes play the users\n"
+	"the lab is brought up first and taken down after). Without --lab, the\n"
+	"scenario's own lab file (its 'lab:' key; the first of a list) is brought\n"
+	"up and taken down. Probes play the users\n"
 	"from the whole run's start; after the warm-up the steady state is checked,\n"
 	"then each step's fault is applied at its planned time (journaled first,\n"
 	"verified after), and after the cool-down everything is reverted and\n"
@@ -177,6 +177,7 @@ const struct zf_cmd zf_cmd_run = {
 	"  --library LIBRARY   where scenario ids are looked up\n\n"
 	"Examples:\n"
 	"  zonefall run generic/zone-power-loss --lab labs/demo.yaml\n"
+	"  zonefall run incidents/tencent-2024-04-api --time-scale 4\n"
 	"  zonefall run incidents/alibaba-sg-2024-fire --lab LAB --set zone=r1/a \\\n"
 	"      --time-scale 60\n"
 	"  zonefall run ./my-drill.yaml --lab demo --set outage=30s --runs /tmp/runs\n\n"

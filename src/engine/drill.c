@@ -7,6 +7,7 @@
 
 #include <errno.h>
 #include <fcntl.h>
+#include <limits.h>
 #include <pthread.h>
 #include <signal.h>
 #include <stdio.h>
@@ -27,17 +28,57 @@ static int is_lab_file(const char *s)
 	return strchr(s, '/') || (dot && (!strcmp(dot, ".yaml") || !strcmp(dot, ".yml")));
 }
 
-/* A running lab by name, or a lab file brought up for this run. */
+/* Without --lab: the scenario's first `lab:` file, as written when it
+ * exists from here, else found from the scenario file's directory upwards
+ * (library scenarios name labs relative to the source tree). */
+#define LAB_SEARCH_UP 4
+static int scenario_lab(const struct drill *d, char *out, size_t len, char *err,
+			size_t errlen)
+{
+	const char *rel = d->scn->labs ? d->scn->labs[0] : NULL;
+	char dir[PATH_MAX];
+
+	if (!rel) {
+		snprintf(err, errlen, "which lab? the scenario names none ('lab:'): "
+			 "--lab NAME (running) or --lab FILE.yaml");
+		return -EINVAL;
+	}
+	if (rel[0] == '/' || access(rel, R_OK) == 0)
+		return zf_fmt(out, len, "%s", rel) < 0 ? -ENAMETOOLONG : 0;
+	snprintf(dir, sizeof(dir), "%s", d->scn->path ? d->scn->path : ".");
+	for (int up = 0; up < LAB_SEARCH_UP; up++) {
+		char *slash = strrchr(dir, '/');
+		if (!slash)
+			break;
+		*slash = '\0';
+		if (zf_fmt(out, len, "%s/%s", *dir ? dir : "", rel) == 0 &&
+		    access(out, R_OK) == 0)
+			return 0;
+	}
+	snprintf(err, errlen, "the scenario's lab %s is not found from here nor above "
+		 "%s: --lab FILE.yaml", rel, d->scn->path ? d->scn->path : "the scenario");
+	return -ENOENT;
+}
+
+/* A running lab by name, or a lab file brought up for this run (the
+ * scenario's own when none was given). */
 static int open_lab(struct drill *d, char *err, size_t errlen)
 {
 	struct zf_up_opts up = { .wait_ready_ms = 60000 };
+	char file[PATH_MAX];
+	const char *lab = d->o->lab;
 	int rc;
 
-	if (!is_lab_file(d->o->lab))
-		return zf_labrt_open(d->o->lab, &d->rt, err, errlen);
+	if (!lab) {
+		if ((rc = scenario_lab(d, file, sizeof(file), err, errlen)) < 0)
+			return rc;
+		lab = file;
+	} else if (!is_lab_file(lab)) {
+		return zf_labrt_open(lab, &d->rt, err, errlen);
+	}
 	if (!d->o->quiet && !d->o->json)
-		printf("bringing up %s\n", d->o->lab);
-	rc = zf_lab_up(d->o->lab, &up, &d->rt, NULL, err, errlen);
+		printf("bringing up %s%s\n", lab, d->o->lab ? "" : " (the scenario's lab)");
+	rc = zf_lab_up(lab, &up, &d->rt, NULL, err, errlen);
 	if (rc == 0)
 		d->lab_ours = 1;
 	return rc;

@@ -6,7 +6,8 @@
  *   lab: labs/demo.yaml                # optional: the example lab(s) it is
  *                                      # written for, a string or a list of
  *                                      # 1..8 (shown by `zonefall scenarios`;
- *                                      # `run` still takes --lab)
+ *                                      # `run` without --lab brings up the
+ *                                      # first)
  *   incident: { ... }                  # optional mapping, kept as JSON
  *   params: { zone: r1/a, outage: 60s }   # defaults; --set k=v overrides
  *   cost: { per_hour: 10000, currency: USD }   # optional

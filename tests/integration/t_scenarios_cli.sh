@@ -170,3 +170,27 @@ grep -qF "$WORK/no-such-file.yaml" "$WORK/run.err" || fail "missing .yaml file: 
 ! grep -q "Did you mean" "$WORK/run.err" || fail "a .yaml path was looked up in the library"
 [ ! -e "$WORK/runs" ] || fail "a run directory was made"
 ok "missing id: exit 2 with close matches; a .yaml path is never a library id"
+
+# 6. Without --lab: the scenario's own lab file, found from the scenario's
+# directory upwards; a scenario that names none is refused.
+set +e
+(cd "$WORK" && env -u ZF_SCENARIOS "$ZF_BIN" run generic/dns-empty-answer \
+   --runs "$WORK/runs" >/dev/null 2>"$WORK/run.err")
+rc=$?
+set -e
+[ $rc -eq 2 ] || fail "run without --lab of a scenario without lab: exit $rc, want 2"
+grep -q "which lab? the scenario names none" "$WORK/run.err" ||
+  fail "no lab, no --lab: $(cat "$WORK/run.err")"
+LABNAME=t-scncli-$$
+ZF_LABS_TO_REMOVE+=("$LABNAME")
+mkdir -p "$WORK/labs"
+printf 'lab: %s\nregions:\n  r1: { zones: [a] }\nhosts:\n  solo: { zone: r1/a }\n' \
+  "$LABNAME" >"$WORK/labs/a.yaml"
+(cd / && "$ZF_BIN" run incidents/demo-2024-fire --library "$LIB" --runs "$WORK/runs" \
+   >"$WORK/run.out" 2>"$WORK/run.err") || fail "run with the scenario's lab: $(cat "$WORK/run.err")"
+grep -q "bringing up $WORK/labs/a.yaml (the scenario's lab)" "$WORK/run.out" ||
+  fail "the scenario's lab was not the one brought up: $(cat "$WORK/run.out")"
+[ "$(json_get "$(ls -d "$WORK"/runs/*demo-2024-fire*)/run.json" 'j["lab"]')" = "$LABNAME" ] ||
+  fail "run.json does not name the scenario's lab"
+! ip netns list | grep -q "zf\.$LABNAME\." || fail "the scenario's lab was left up"
+ok "run without --lab: the scenario's lab file, found above the library, up and down; none named: exit 2"
