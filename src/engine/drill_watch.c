@@ -4,9 +4,11 @@
  * each change with the time it was seen. The report's observed fault
  * chain is built from these (report/chain.c).
  *
- * Sampling, not notification: a change is seen up to WATCH_MS (plus one
- * status round trip) late, and a service that dies and is back between
- * two samples shows only as "restarted" (its restart count grew). The
+ * Sampling, not notification: a power change is seen up to WATCH_MS late;
+ * a service's change up to WATCH_MS plus the status round trips of the
+ * hosts before it (an init in a throttled host answers late); a service
+ * that dies and is back between two samples shows only as "restarted"
+ * (its restart count grew). The
  * thread only reads: pid files, the freezer state, and the init's status
  * reply; it never changes the lab. */
 #include "engine/drill_int.h"
@@ -121,18 +123,29 @@ static json_t *services_now(const struct drill *d, size_t h)
 	return json_is_array(list) ? list : (json_decref(list), NULL);
 }
 
-/* A host that was and is on: compare its services; else start afresh (a
- * host coming back starts all its services: that is the power change). */
-static void sample_host(struct drill *d, size_t h, int first)
+/* Power first, for every host: it is cheap (a pid file, the freezer
+ * state), while a busy host's init may answer its status late (it runs in
+ * the host's CPU quota), which must not delay seeing other hosts go off. */
+static void sample_power(struct drill *d, char (*now)[8], int first)
 {
 	struct watch *w = &d->watch;
-	const char *p = power_now(d, h);
-	json_t *now = NULL;
-	size_t i;
-	json_t *s;
 
-	if (!first && strcmp(w->power[h], p))
-		power_change(d, h, w->power[h], p);
+	for (size_t h = 0; h < d->rt->lab->n_hosts; h++) {
+		snprintf(now[h], sizeof(now[h]), "%s", power_now(d, h));
+		if (!first && strcmp(w->power[h], now[h]))
+			power_change(d, h, w->power[h], now[h]);
+	}
+}
+
+/* Then the services of a host that was and is on: compare them; else
+ * start afresh (a host coming back starts all its services: that is the
+ * power change). */
+static void sample_services(struct drill *d, size_t h, const char *p)
+{
+	struct watch *w = &d->watch;
+	json_t *now = NULL, *s;
+	size_t i;
+
 	if (!strcmp(p, "on"))
 		now = services_now(d, h);
 	if (now && w->last[h] && !strcmp(w->power[h], "on")) {
@@ -150,19 +163,26 @@ static void sample_host(struct drill *d, size_t h, int first)
 	}
 }
 
+static void sample(struct drill *d, char (*power)[8], int first)
+{
+	sample_power(d, power, first);
+	for (size_t h = 0; h < d->rt->lab->n_hosts; h++)
+		sample_services(d, h, power[h]);
+}
+
 static void *watch_main(void *arg)
 {
 	struct drill *d = arg;
 	struct watch *w = &d->watch;
 	struct timespec until;
+	char (*power)[8] = zf_xcalloc(d->rt->lab->n_hosts + 1, sizeof(*power));
 	int first = 1;
 
 	clock_gettime(CLOCK_MONOTONIC, &until);
 	pthread_mutex_lock(&w->mu);
 	while (!w->stop) {
 		pthread_mutex_unlock(&w->mu);
-		for (size_t h = 0; h < d->rt->lab->n_hosts; h++)
-			sample_host(d, h, first);
+		sample(d, power, first);
 		first = 0;
 		until.tv_nsec += WATCH_MS * 1000000L;
 		while (until.tv_nsec >= 1000000000L) {
@@ -175,6 +195,7 @@ static void *watch_main(void *arg)
 			;
 	}
 	pthread_mutex_unlock(&w->mu);
+	free(power);
 	return NULL;
 }
 

@@ -145,21 +145,100 @@ static int same_kind(const struct zf_run_obs *a, const struct zf_run_obs *b)
 	       !a->service[0] == !b->service[0] && b->t_ns - a->t_ns <= GROUP_NS;
 }
 
-/* One link for the observations [i, j) (same kind, close together). */
+static int same_name(const struct zf_run_obs *a, const struct zf_run_obs *b)
+{
+	return !strncmp(a->host, b->host, sizeof(a->host)) &&
+	       !strncmp(a->service, b->service, sizeof(a->service));
+}
+
+/* The names of the observations [i, j) into B, each once (at most
+ * MAX_NAMES, then "and N more"); how many distinct names there are. */
+static size_t names_of(const struct zf_run_obs *o, size_t i, size_t j, struct tbuf *b)
+{
+	size_t names = 0;
+
+	for (size_t k = i; k < j; k++) {
+		char name[140];
+		size_t seen = i;
+		while (seen < k && !same_name(&o[seen], &o[k]))
+			seen++;
+		if (seen < k || names++ >= MAX_NAMES)
+			continue;
+		obs_name(&o[k], name, sizeof(name));
+		tb_add(b, "%s%s", names > 1 ? ", " : "", name);
+	}
+	if (names > MAX_NAMES)
+		tb_add(b, " and %zu more", names - MAX_NAMES);
+	return names;
+}
+
+/* One link for the observations [i, j) (same kind, close together): each
+ * name once, and how many times in all when some changed more than once. */
 static json_t *change_link(const struct zf_run_obs *o, size_t i, size_t j)
 {
 	struct tbuf b = { .n = 0 };
+	size_t names;
 
 	b.s[0] = '\0';
-	for (size_t k = i; k < j && k < i + MAX_NAMES; k++) {
-		char name[140];
-		obs_name(&o[k], name, sizeof(name));
-		tb_add(&b, "%s%s", k > i ? ", " : "", name);
-	}
-	if (j - i > MAX_NAMES)
-		tb_add(&b, " and %zu more", j - i - MAX_NAMES);
+	names = names_of(o, i, j, &b);
 	tb_add(&b, " %.*s", (int)sizeof(o[i].what), o[i].what);
+	if (j - i > names)
+		tb_add(&b, " (%zu times in all)", j - i);
 	return link_new("failure", o[i].t_ns, b.s);
+}
+
+/* A service dying and coming back: what a crash loop is made of. */
+static int is_flap(const struct zf_run_obs *o)
+{
+	static const char *const flaps[] = { "restarted", "backoff", "exited" };
+
+	for (size_t i = 0; o->service[0] && i < sizeof(flaps) / sizeof(flaps[0]); i++)
+		if (!strncmp(o->what, flaps[i], sizeof(o->what)))
+			return 1;
+	return 0;
+}
+
+static size_t flaps_of(const struct zf_run_obs *o, size_t n, const struct zf_run_obs *x)
+{
+	size_t c = 0;
+
+	for (size_t i = 0; i < n; i++)
+		c += is_flap(&o[i]) && same_name(&o[i], x);
+	return c;
+}
+
+/* Services that died and came back FLAP_MIN times or more are one link,
+ * "crash-looping", instead of a link per round; their observations are
+ * taken out of O (N updated). */
+#define FLAP_MIN 3
+static void crash_loop_link(struct zf_run_obs *o, size_t *n, json_t *out)
+{
+	struct zf_run_obs *loop = zf_xcalloc(*n + 1, sizeof(*loop));
+	size_t m = 0, k = 0;
+	uint64_t last = 0;
+
+	for (size_t i = 0; i < *n; i++) {
+		if (is_flap(&o[i]) && flaps_of(o, *n, &o[i]) >= FLAP_MIN) {
+			loop[m++] = o[i];
+			last = o[i].t_ns;
+		}
+	}
+	for (size_t i = 0; i < *n; i++)
+		if (!(is_flap(&o[i]) && flaps_of(loop, m, &o[i]) >= FLAP_MIN))
+			o[k++] = o[i];
+	*n = k;
+	if (m) {
+		struct tbuf b = { .n = 0 };
+		char from[32], to[32];
+		b.s[0] = '\0';
+		names_of(loop, 0, m, &b);
+		rf_clock(from, sizeof(from), rj_ns_to_s(loop[0].t_ns));
+		rf_clock(to, sizeof(to), rj_ns_to_s(last));
+		tb_add(&b, " crash-looping (%zu deaths and restarts seen, %s to %s)", m,
+		       from, to);
+		json_array_append_new(out, link_new("failure", loop[0].t_ns, b.s));
+	}
+	free(loop);
 }
 
 /* What changed for the worse once the first fault took effect (AT ON). */
@@ -171,6 +250,7 @@ static void change_links(const struct zf_run_input *in, uint64_t on, json_t *out
 	for (size_t i = 0; in->obs && i < in->n_obs; i++)
 		if (in->obs[i].degrading && in->obs[i].t_ns >= on)
 			o[n++] = in->obs[i];
+	crash_loop_link(o, &n, out);
 	for (size_t i = 0, j; i < n; i = j) {
 		for (j = i + 1; j < n && same_kind(&o[i], &o[j]); j++)
 			;

@@ -236,24 +236,48 @@ static void cost_line(const struct term *t, json_t *run)
 }
 
 /* A chain "(a) → (b) → (c)" one link a line, each within COLS (cut
- * with '~'; report.md has them whole), at most MAX_CHAIN_LINES lines. */
+ * with '~'; report.md has them whole). Links are split at ") → (" only,
+ * so an arrow inside a link stays. Beyond MAX_CHAIN_LINES lines the middle
+ * is counted and the last link (the impact) still shown. */
 #define MAX_CHAIN_LINES 12
+static const char chain_sep[] = ") → (";
+
+/* Link K of a chain, P..P+N without the separators around it (and the
+ * chain's own outer parentheses), printed back in its parentheses. */
+static void chain_line(const struct term *t, const char *p, size_t n, size_t k, int last)
+{
+	char part[COLS + 1];
+
+	if (k == 0 && n && *p == '(') {
+		p++;
+		n--;
+	}
+	if (last && n && p[n - 1] == ')')
+		n--;
+	snprintf(part, sizeof(part), "(%.*s)", (int)(n < COLS ? n : COLS), p);
+	fputs(k ? "    → " : "      ", t->out);
+	esc_term(t->out, part, COLS - 8);
+	fputc('\n', t->out);
+}
+
 static void chain_block(const struct term *t, const char *title, const char *chain)
 {
-	static const char arrow[] = " → ";
-	const char *p = chain;
-	char part[COLS + 1];
-	int lines = 0;
+	const size_t sep = strlen(chain_sep);
+	size_t links = 1, k = 0;
+	const char *p;
 
+	for (p = chain; (p = strstr(p, chain_sep)); p += sep)
+		links++;
 	fprintf(t->out, "  %s:\n", title);
-	while (p && *p && lines++ < MAX_CHAIN_LINES) {
-		const char *next = strstr(p, arrow);
+	for (p = chain; p && *p; k++) {
+		const char *next = strstr(p, chain_sep);
 		size_t n = next ? (size_t)(next - p) : strlen(p);
-		snprintf(part, sizeof(part), "%.*s", (int)(n < COLS ? n : COLS), p);
-		fputs(lines > 1 ? "    → " : "      ", t->out);
-		esc_term(t->out, part, COLS - 8);
-		fputc('\n', t->out);
-		p = next ? next + strlen(arrow) : NULL;
+		if (links <= MAX_CHAIN_LINES || k < MAX_CHAIN_LINES - 2 || k == links - 1)
+			chain_line(t, p, n, k, !next);
+		else if (k == MAX_CHAIN_LINES - 2)
+			fprintf(t->out, "    → ... %zu more links (report.md has them all)\n",
+				links - MAX_CHAIN_LINES + 1);
+		p = next ? next + sep : NULL;
 	}
 }
 

@@ -262,6 +262,50 @@ static void test_earlier_outage(void **state)
 	teardown(&f);
 }
 
+/* A service restarting twice within a second is named once; one that
+ * keeps dying is one "crash-looping" link, not a link per round; a long
+ * chain on the terminal keeps its last link (the impact) and counts the
+ * middle; an arrow inside a link does not split it. */
+static void test_repeats_and_long(void **state)
+{
+	static const char *const hosts[] = { "h0", "h1", "h2", "h3", "h4", "h5",
+					     "h6", "h7", "h8", "h9" };
+	struct fixture f;
+	struct zf_run_obs many[24];
+	json_t *run;
+	char *term;
+	size_t n = 0;
+
+	(void)state;
+	setup(&f);
+	many[n++] = obs(11 * SEC, "cp-a", "api", "restarted", 1);
+	many[n++] = obs(11 * SEC + 100 * MS, "cp-a", "api", "restarted", 1);
+	many[n++] = obs(11 * SEC + 300 * MS, "cp-b", "api", "restarted", 1);
+	for (size_t i = 0; i < 4; i++)   /* web-b's nginx keeps dying */
+		many[n++] = obs((14 + i) * SEC, "web-b", "nginx",
+				i % 2 ? "backoff" : "exited", 1);
+	for (size_t i = 0; i < 10; i++)  /* ten hosts paused 2 s apart */
+		many[n++] = obs((20 + 2 * i) * SEC, hosts[i], "", "paused", 1);
+	f.in.obs = many;
+	f.in.n_obs = n;
+	f.in.incident = json_pack("{s:s,s:s}", "id", "x",
+				  "chain", "(battery explosion → fire → heat) → (shut down)");
+	run = zf_analyse(&f.in);
+	assert_string_equal(str(run, "chain.observed.4.text"),
+			    "web-b/nginx crash-looping (4 deaths and restarts seen, 00:14.0 to 00:17.0)");
+	assert_string_equal(str(run, "chain.observed.2.text"),
+			    "cp-a/api, cp-b/api restarted (3 times in all)");
+	term = render(run, 1);
+	assert_non_null(strstr(term, "    → ... "));
+	assert_non_null(strstr(term, "more links (report.md has them all)\n"
+				     "    → (web: out from 00:10.0"));
+	assert_non_null(strstr(term, "      (battery explosion → fire → heat)\n    → (shut down)\n"));
+	free(term);
+	json_decref(f.in.incident);
+	json_decref(run);
+	teardown(&f);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -270,6 +314,7 @@ int main(void)
 		cmocka_unit_test(test_no_degradation),
 		cmocka_unit_test(test_no_fault),
 		cmocka_unit_test(test_earlier_outage),
+		cmocka_unit_test(test_repeats_and_long),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);
