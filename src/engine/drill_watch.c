@@ -5,8 +5,8 @@
  * chain is built from these (report/chain.c).
  *
  * Sampling, not notification: a power change is seen up to WATCH_MS late;
- * a service's change up to WATCH_MS plus the status round trips of the
- * hosts before it (an init in a throttled host answers late); a service
+ * a service's change up to SVC_EVERY * WATCH_MS plus the status round
+ * trips of the hosts before it (an init in a throttled host answers late); a service
  * that dies and is back between two samples shows only as "restarted"
  * (its restart count grew). The
  * thread only reads: pid files, the freezer state, and the init's status
@@ -23,6 +23,10 @@
 #include <time.h>
 
 #define WATCH_MS 200
+/* Services are asked every SVC_EVERY samples only: the init answers from
+ * inside the host's cgroup, so each status costs the host CPU (a host
+ * throttled to 10% of a CPU must not lose a noticeable part of it to us). */
+#define SVC_EVERY 3
 #define CTL_TIMEOUT_MS 300
 /* A runaway service flapping for hours must not eat memory. */
 #define OBS_MAX 20000
@@ -163,11 +167,16 @@ static void sample_services(struct drill *d, size_t h, const char *p)
 	}
 }
 
-static void sample(struct drill *d, char (*power)[8], int first)
+/* Power every time; services every SVC_EVERY-th time, or when the host's
+ * power changed (a host that stops or comes back starts afresh). */
+static void sample(struct drill *d, char (*power)[8], unsigned long round)
 {
-	sample_power(d, power, first);
+	struct watch *w = &d->watch;
+
+	sample_power(d, power, round == 0);
 	for (size_t h = 0; h < d->rt->lab->n_hosts; h++)
-		sample_services(d, h, power[h]);
+		if (round % SVC_EVERY == 0 || strcmp(w->power[h], power[h]))
+			sample_services(d, h, power[h]);
 }
 
 static void *watch_main(void *arg)
@@ -176,14 +185,13 @@ static void *watch_main(void *arg)
 	struct watch *w = &d->watch;
 	struct timespec until;
 	char (*power)[8] = zf_xcalloc(d->rt->lab->n_hosts + 1, sizeof(*power));
-	int first = 1;
+	unsigned long round = 0;
 
 	clock_gettime(CLOCK_MONOTONIC, &until);
 	pthread_mutex_lock(&w->mu);
 	while (!w->stop) {
 		pthread_mutex_unlock(&w->mu);
-		sample(d, power, first);
-		first = 0;
+		sample(d, power, round++);
 		until.tv_nsec += WATCH_MS * 1000000L;
 		while (until.tv_nsec >= 1000000000L) {
 			until.tv_nsec -= 1000000000L;

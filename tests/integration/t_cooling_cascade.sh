@@ -29,7 +29,8 @@
 #   CPU-second buys changes by up to 2x from second to second). Checked:
 #   per stage, the median speed over the windows of all four racks is the
 #   stage's factor +- 15%; per rack and stage (2-4 windows), the median
-#   CPU share is the factor +- 15% and the median speed +- 25%. Printed
+#   CPU share and the median speed are the factor +- 35% (every rack is
+#   throttled: an unthrottled one would be 2-10x off). Printed
 #   too: the speed over the same rack's loop before the throttling (per
 #   CPU-second, and per second: "raw").
 #
@@ -47,8 +48,9 @@ SEED=11
 OTHER_SEEDS=(13 5 7)
 RATE=100           # per-host probe, connections/s
 TOL_MS=50          # shutdown: plan to effect
-TOL_SPEED=0.15     # throttle: a stage's speed, a host's CPU share
-TOL_HOST=0.25      # throttle: a host's speed (2-4 windows)
+TOL_SPEED=0.15     # throttle: a stage's speed (the acceptance's bound)
+TOL_HOST=0.35      # throttle: a host's share and speed (2-4 windows; a
+                   # host left unthrottled is off by 1/factor - 1 >= 100%)
 SLOT=0.5           # a loop's turn (5 CFS periods, 3 in its window)
 
 # The drill, in seconds after the warm-up: 15 s per throttle stage (three
@@ -354,8 +356,8 @@ for i, h in enumerate(hosts):
         line += ("\n      at %3.0f%%: speed %.3f (%.2f), share %.3f (%.2f); over before: %.3f (%.2f),"
                  " raw %.3f (%.2f); %d windows") % (
             f * 100, sp, sp / f, sh, sh / f, sb, sb / f, raw, raw / f, len(win))
-        if abs(sh - f) > tol * f:
-            bad.append("%s at %g: CPU share %.3f, not %g +- %d%%" % (h, f, sh, f, tol * 100))
+        if abs(sh - f) > tol_host * f:
+            bad.append("%s at %g: CPU share %.3f, not %g +- %d%%" % (h, f, sh, f, tol_host * 100))
         if abs(sp - f) > tol_host * f:
             bad.append("%s at %g: speed %.3f of a whole CPU, not %g +- %d%%" % (h, f, sp, f, tol_host * 100))
     print(line)
