@@ -9,6 +9,7 @@
 #include <signal.h>
 #include <stdio.h>
 #include <string.h>
+#include <sys/mman.h>
 #include <sys/prctl.h>
 #include <sys/wait.h>
 #include <unistd.h>
@@ -105,4 +106,22 @@ int zf_inhost_run(const struct zf_labrt *rt, size_t host, const struct zf_inhost
 		return -EIO;
 	}
 	return 0;
+}
+
+void *zf_inhost_job(size_t size, char *err, size_t errlen)
+{
+	void *p = mmap(NULL, size, PROT_READ | PROT_WRITE, MAP_SHARED | MAP_ANONYMOUS,
+		       -1, 0);
+
+	if (p == MAP_FAILED) {
+		snprintf(err, errlen, "mmap: %s", strerror(errno));
+		return NULL;
+	}
+	return p;   /* anonymous mappings come zeroed */
+}
+
+void zf_inhost_job_free(void *p, size_t size)
+{
+	if (p)
+		munmap(p, size);
 }

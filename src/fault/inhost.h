@@ -36,4 +36,10 @@ struct zf_inhost {
 int zf_inhost_run(const struct zf_labrt *rt, size_t host, const struct zf_inhost *o,
 		  int *code, char *err, size_t errlen);
 
+/* Zeroed memory that a function run in a host (attached) and its caller
+ * both see: where it reports back. NULL with ERR set when mmap fails.
+ * Free with zf_inhost_job_free(P, SIZE). */
+void *zf_inhost_job(size_t size, char *err, size_t errlen);
+void zf_inhost_job_free(void *p, size_t size);
+
 #endif

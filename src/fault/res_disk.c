@@ -33,7 +33,6 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/mman.h>
 #include <sys/mount.h>
 #include <sys/stat.h>
 #include <sys/vfs.h>
@@ -220,16 +219,12 @@ static int verify_in_host(void *arg, int fd)
 static int run_job(struct zf_fctx *c, size_t h, int (*fn)(void *, int),
 		   unsigned long long left, int applied)
 {
-	struct job *j = mmap(NULL, sizeof(*j), PROT_READ | PROT_WRITE,
-			     MAP_SHARED | MAP_ANONYMOUS, -1, 0);
+	struct job *j = zf_inhost_job(sizeof(*j), c->err, sizeof(c->err));
 	struct zf_inhost o = { .fn = fn };
 	int rc, code = 0;
 
-	if (j == MAP_FAILED) {
-		snprintf(c->err, sizeof(c->err), "mmap: %s", strerror(errno));
+	if (!j)
 		return -ENOMEM;
-	}
-	memset(j, 0, sizeof(*j));
 	zf_labrt_host_data(c->rt, h, j->data, sizeof(j->data));
 	j->left = left;
 	j->applied = applied;
@@ -240,7 +235,7 @@ static int run_job(struct zf_fctx *c, size_t h, int (*fn)(void *, int),
 			 j->msg[0] ? j->msg : "the helper in the host failed");
 		rc = code == EALREADY ? -EALREADY : code < 125 ? -code : -EIO;
 	}
-	munmap(j, sizeof(*j));
+	zf_inhost_job_free(j, sizeof(*j));
 	return rc;
 }
 

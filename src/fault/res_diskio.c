@@ -37,7 +37,6 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/mman.h>
 #include <sys/mount.h>
 #include <unistd.h>
 
@@ -211,16 +210,12 @@ static int is_disk_kind(const struct zf_fault *f)
 static int run_job(struct zf_fctx *c, size_t h, int (*fn)(void *, int), char *fstype,
 		   size_t fslen)
 {
-	struct job *j = mmap(NULL, sizeof(*j), PROT_READ | PROT_WRITE,
-			     MAP_SHARED | MAP_ANONYMOUS, -1, 0);
+	struct job *j = zf_inhost_job(sizeof(*j), c->err, sizeof(c->err));
 	struct zf_inhost o = { .fn = fn };
 	int rc, code = 0;
 
-	if (j == MAP_FAILED) {
-		snprintf(c->err, sizeof(c->err), "mmap: %s", strerror(errno));
+	if (!j)
 		return -ENOMEM;
-	}
-	memset(j, 0, sizeof(*j));
 	zf_labrt_host_data(c->rt, h, j->data, sizeof(j->data));
 	o.arg = j;
 	rc = zf_inhost_run(c->rt, h, &o, &code, c->err, sizeof(c->err));
@@ -231,7 +226,7 @@ static int run_job(struct zf_fctx *c, size_t h, int (*fn)(void *, int), char *fs
 	}
 	if (rc == 0 && fstype)
 		snprintf(fstype, fslen, "%s", j->fstype);
-	munmap(j, sizeof(*j));
+	zf_inhost_job_free(j, sizeof(*j));
 	return rc;
 }
 

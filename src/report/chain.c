@@ -380,35 +380,22 @@ static void impact_links(const struct an_faults *f, const struct an_probe *aps,
 	free(im);
 }
 
-/* Links between the cause and the impacts, in time order (stable: the
- * order they were added breaks ties). */
-static int mid_cmp(const void *a, const void *b)
-{
-	json_t *const *x = a, *const *y = b;
-	double tx = rj_num_or(*x, "at", 0), ty = rj_num_or(*y, "at", 0);
-	double ix = rj_num_or(*x, "_i", 0), iy = rj_num_or(*y, "_i", 0);
-
-	if (tx != ty)
-		return tx < ty ? -1 : 1;
-	return ix < iy ? -1 : ix > iy;
-}
-
+/* Links between the cause and the impacts, in time order; links at the
+ * same time keep the order they were added in (an insertion sort: stable,
+ * and the chains are short). */
 static void sort_middle(json_t *mid)
 {
 	size_t n = json_array_size(mid);
-	json_t **v = zf_xcalloc(n + 1, sizeof(*v));
 
-	for (size_t i = 0; i < n; i++) {
-		v[i] = json_incref(json_array_get(mid, i));
-		json_object_set_new(v[i], "_i", json_integer((json_int_t)i));
+	for (size_t i = 1; i < n; i++) {
+		json_t *l = json_incref(json_array_get(mid, i));
+		double t = rj_num_or(l, "at", 0);
+		size_t k = i;
+		while (k > 0 && rj_num_or(json_array_get(mid, k - 1), "at", 0) > t)
+			k--;
+		json_array_remove(mid, i);
+		json_array_insert_new(mid, k, l);
 	}
-	qsort(v, n, sizeof(*v), mid_cmp);
-	json_array_clear(mid);
-	for (size_t i = 0; i < n; i++) {
-		json_object_del(v[i], "_i");
-		json_array_append_new(mid, v[i]);
-	}
-	free(v);
 }
 
 /* "(A at 00:10.0) → (B at 00:10.0) → (C; D)": the impacts share the last

@@ -154,7 +154,8 @@ for delay in 0.01 0.02 0.03 0.05; do      # killed somewhere during apply
   "$ZF_BIN" inject --lab $LAB disk-error 'host db-a' '100% write' >/dev/null 2>&1 &
   pid=$!
   sleep $delay
-  kill -KILL $pid; wait $pid 2>/dev/null || true
+  kill -KILL $pid 2>/dev/null || true   # it may have finished already
+  wait $pid 2>/dev/null || true
   zf recover $LAB >"$WORK/recover.out" || fail "recover after a kill at ${delay}s: $(cat "$WORK/recover.out")"
   [ "$(active_faults)" = 0 ] || fail "faults left after recover (${delay}s)"
   assert_clean "recover after a kill at ${delay}s"
