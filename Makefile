@@ -17,6 +17,7 @@ build:
 # Every tier: unit, integration (real labs, root), fuzz smoke runs.
 test: deps build
 	cd $(BUILD) && ctest --output-on-failure -L unit
+	./tests/preflight $(BUILD)
 	cd $(BUILD) && ctest --output-on-failure -L integration
 	$(MAKE) fuzz FUZZ_SECONDS=$${FUZZ_SECONDS:-20}
 
@@ -24,6 +25,7 @@ test-unit: build
 	cd $(BUILD) && ctest --output-on-failure -L unit
 
 test-integration: build
+	./tests/preflight $(BUILD)
 	cd $(BUILD) && ctest --output-on-failure -L integration
 
 # Sanitizer build of everything, unit tier under ASan/UBSan.
