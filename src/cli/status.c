@@ -73,10 +73,14 @@ static json_t *faults_json(const struct zf_labrt *rt)
 
 	if (zf_fault_list_active(rt, &v, &n) < 0)
 		return arr;
-	for (size_t i = 0; i < n; i++)
-		json_array_append_new(arr, json_pack("{s:s,s:s,s:s,s:s}", "id", v[i].id,
+	for (size_t i = 0; i < n; i++) {
+		char got[256];
+		int has = zf_fault_delivered(rt, v[i].kind, v[i].id, got, sizeof(got)) == 0;
+		json_array_append_new(arr, json_pack("{s:s,s:s,s:s,s:s,s:o}", "id", v[i].id,
 						     "fault", v[i].kind, "target", v[i].target,
-						     "args", v[i].args));
+						     "args", v[i].args, "delivered",
+						     has ? json_string(got) : json_null()));
+	}
 	free(v);
 	return arr;
 }
@@ -235,11 +239,15 @@ static void print_lab(json_t *lab)
 		print_services(json_object_get(h, "services"));
 		putchar('\n');
 	}
-	json_array_foreach(json_object_get(lab, "faults"), i, f)
+	json_array_foreach(json_object_get(lab, "faults"), i, f) {
+		const char *got = json_string_value(json_object_get(f, "delivered"));
 		printf("  fault %s: %s %s %s\n", json_string_value(json_object_get(f, "id")),
 		       json_string_value(json_object_get(f, "fault")),
 		       json_string_value(json_object_get(f, "target")),
 		       json_string_value(json_object_get(f, "args")));
+		if (got)
+			printf("    delivered: %s\n", got);
+	}
 	print_links(json_object_get(lab, "linkem"));
 	print_dns(json_object_get(lab, "dns"));
 }
@@ -292,5 +300,8 @@ const struct zf_cmd zf_cmd_status = {
 	"For every running lab (or just LAB): each host and client with its zone,\n"
 	"address and power state (on, off, paused), each service with its state\n"
 	"(waiting, starting, running, unready, backoff, exited, stopped), pid\n"
-	"inside the host and restart count, and the faults still applied.\n",
+	"inside the host and restart count, and the faults still applied with,\n"
+	"for those a helper daemon carries out (link emulator, DNS server, disk\n"
+	"daemon), what it has delivered so far: packets delayed or dropped,\n"
+	"queries answered, disk operations delayed or failed.\n",
 };

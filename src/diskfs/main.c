@@ -11,6 +11,7 @@
  * stderr), 2 on a usage error. */
 #define FUSE_USE_VERSION 31
 #include "diskfs/diskfs.h"
+#include "fault/diskstats.h"
 
 #include <errno.h>
 #include <fcntl.h>
@@ -49,16 +50,15 @@ static void say(const char *fmt, ...)
 
 static void write_stats(const struct diskfs_opts *o)
 {
-	char tmp[ZF_DISKFS_ARG_MAX + 8], line[256];
+	char tmp[ZF_DISKFS_ARG_MAX + 8], line[ZF_DISKSTATS_LINE_MAX];
+	struct zf_diskstats s = {
+		.ops = atomic_load(&g_fs.st.ops), .delayed = atomic_load(&g_fs.st.delayed),
+		.delay_us = atomic_load(&g_fs.st.delay_us), .failed = atomic_load(&g_fs.st.failed),
+	};
 	int fd, n;
 
-	if (!o->stats)
+	if (!o->stats || (n = zf_diskstats_format(&s, line, sizeof(line))) < 0)
 		return;
-	n = snprintf(line, sizeof(line), "ops %llu delayed %llu delay_us %llu failed %llu\n",
-		     (unsigned long long)atomic_load(&g_fs.st.ops),
-		     (unsigned long long)atomic_load(&g_fs.st.delayed),
-		     (unsigned long long)atomic_load(&g_fs.st.delay_us),
-		     (unsigned long long)atomic_load(&g_fs.st.failed));
 	snprintf(tmp, sizeof(tmp), "%s.tmp", o->stats);
 	fd = open(tmp, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0644);
 	if (fd < 0)

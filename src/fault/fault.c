@@ -404,5 +404,7 @@ int zf_fault_delivered(const struct zf_labrt *rt, const char *kind, const char *
 		return zf_fault_link_delivered(rt, id, buf, len);
 	if (zf_dnsargs_is_dns_kind(kind))
 		return zf_fault_dns_delivered(rt, id, buf, len);
+	if (!strcmp(kind, "disk-slow") || !strcmp(kind, "disk-error"))
+		return zf_fault_disk_delivered(rt, kind, id, buf, len);
 	return -ENOENT;
 }

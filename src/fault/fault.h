@@ -144,9 +144,16 @@ int zf_fault_link_delivered(const struct zf_labrt *rt, const char *id, char *buf
 int zf_fault_dns_delivered(const struct zf_labrt *rt, const char *id, char *buf,
 			   size_t len);
 
+/* What the FUSE daemons of disk fault ID of KIND (disk-slow, disk-error)
+ * did so far, summed over its hosts: "disk: N operations on H hosts, D
+ * delayed (+X ms each)" or "..., F failed". -ENOENT when none runs. */
+int zf_fault_disk_delivered(const struct zf_labrt *rt, const char *kind, const char *id,
+			    char *buf, size_t len);
+
 /* What was delivered for fault ID of KIND, by the helper daemon that
- * carries it out (link emulator, DNS server); -ENOENT for kinds without
- * one. Read it before the revert: the counters go with the fault. */
+ * carries it out (link emulator, DNS server, disk daemon); -ENOENT for
+ * kinds without one. Read it before the revert: the counters go with the
+ * fault. */
 int zf_fault_delivered(const struct zf_labrt *rt, const char *kind, const char *id,
 		       char *buf, size_t len);
 

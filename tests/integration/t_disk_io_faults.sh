@@ -4,8 +4,9 @@
 # during, after, inside and from the machine); disk-error makes writes fail
 # with EIO inside the host only, at about the configured rate; revert
 # removes the FUSE mount and its daemon and writes are fast and succeed
-# again; `recover` after SIGKILL of `inject` (applied or half-way) leaves
-# nothing; the machine is as before. Lab: tests/labs/good/diskio.yaml.
+# again; `zonefall status` shows what the daemon delayed or failed;
+# `recover` after SIGKILL of `inject` (applied or half-way) leaves nothing;
+# the machine is as before. Lab: tests/labs/good/diskio.yaml.
 source "$(dirname "$0")/lib.sh"
 
 LAB=t-diskio
@@ -26,6 +27,13 @@ daemons() { # zonefall-diskfs processes of this lab (in its fault cgroups)
     n=$((n + $(wc -l <"$f")))
   done
   echo $n
+}
+# What status says the fault delivered, read a little after the daemon's
+# 200 ms rewrite of its counters; "" when nothing.
+delivered() {
+  sleep 0.5
+  zf status $LAB --json >"$WORK/st.json"
+  json_get "$WORK/st.json" 'j["labs"][0]["faults"][0]["delivered"] or ""'
 }
 assert_clean() { # assert_clean WHAT
   [ "$(host_mounted)" = 0 ] || fail "$1: the FUSE mount is still in the host"
@@ -98,6 +106,16 @@ svc=$(grep '^wrote' "$D/log/writer.log" | tail -3 | awk '{print $3}' | sort -n |
 echo "    the writer service's write+fsync during the fault: ${svc} ms"
 ge "$svc" 50 || fail "the writer service is not on the slow mount (${svc} ms)"
 ok "disk-slow 50ms: +$(python3 -c "print('%.1f' % ($slow_in - $base_in))") ms per write+fsync inside the host and for its service; the machine is not slowed"
+got=$(delivered)
+echo "    status: delivered: $got"
+python3 - "$got" <<'PY' || fail "disk-slow: status does not report the delayed operations: '$got'"
+import re, sys
+m = re.fullmatch(r"disk: (\d+) operations? on 1 host, (\d+) delayed \(\+([\d.]+) ms each\)", sys.argv[1])
+# wf.py's 10 writes and 10 fsyncs at least, each given the fault's 50 ms
+assert m and int(m[2]) >= 20 and int(m[1]) >= int(m[2]) and 49.5 <= float(m[3]) <= 51, m
+PY
+zf status $LAB | grep -q "delivered: disk: " || fail "status text does not print the delivered line"
+ok "disk-slow: status reports the operations the daemon delayed ($got)"
 Z revert >/dev/null || fail "revert disk-slow"
 assert_clean "disk-slow revert"
 after_in=$(in_host wf.py 20)
@@ -130,13 +148,16 @@ Z inject disk-error 'host db-a' '10% write' >/dev/null || fail "disk-error 10% w
 bad=$(in_host err.py 1000)
 echo "    disk-error 10%: ${bad} of 1000 writes failed with EIO"
 [ "$bad" -ge 60 ] && [ "$bad" -le 140 ] || fail "10% of writes should fail, $bad of 1000 did"
+got=$(delivered)
+failed=$(echo "$got" | sed -n 's/^disk: [0-9]* operations* on 1 host, \([0-9]*\) failed$/\1/p')
+[ -n "$failed" ] && [ "$failed" -ge "$bad" ] || fail "disk-error: status says '$got', the test saw $bad failures"
 Z revert >/dev/null || fail "revert disk-error 10%"
 assert_clean "disk-error 10% revert"
 [ "$(in_host err.py 200)" = 0 ] || fail "writes fail after revert"
 wait_ok=0
 for _ in $(seq 1 30); do tail -1 "$D/log/writer.log" | grep -q '^wrote' && { wait_ok=1; break; }; sleep 0.1; done
 [ $wait_ok = 1 ] || fail "the writer does not write after revert"
-ok "disk-error 10%: $bad/1000 writes failed; revert: every write succeeds again"
+ok "disk-error 10%: $bad/1000 writes failed (status: $got); revert: every write succeeds again"
 
 # ---- recover after SIGKILL, applied and half-way --------------------------------
 "$ZF_BIN" inject --lab $LAB disk-slow 'host db-a' 20ms --for 5m >"$WORK/inj.out" 2>&1 &
