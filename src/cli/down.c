@@ -70,5 +70,8 @@ const struct zf_cmd zf_cmd_down = {
 	"directories, and checks that nothing it recorded is left. Acts only on\n"
 	"the lab's inventory. LAB is the lab's name or its file. Running it on a\n"
 	"lab that is not up does nothing and succeeds.\n\n"
+	"Drills running on the lab are stopped first: each gets SIGTERM, ends as\n"
+	"interrupted (its faults reverted, its report written) and is waited for\n"
+	"up to 60 s; a drill that brought the lab up takes it down itself.\n\n"
 	"  --keep-data   keep the hosts' data directories (/var/lib/zonefall/LAB)\n",
 };

@@ -1,6 +1,7 @@
 /* drill.c - `zonefall run` from the scenario file to the exit code. */
 #include "engine/drill_int.h"
 #include "lab/lab.h"
+#include "lab/labuse.h"
 #include "util/log.h"
 #include "util/mem.h"
 #include "util/timeutil.h"
@@ -82,6 +83,17 @@ static int open_lab(struct drill *d, char *err, size_t errlen)
 	if (rc == 0)
 		d->lab_ours = 1;
 	return rc;
+}
+
+/* Tell `zonefall down` that this run uses the lab (it stops us first). */
+static int claim_lab(struct drill *d, char *err, size_t errlen)
+{
+	d->use_fd = zf_labuse_claim(d->rt->lab->name);
+	if (d->use_fd >= 0)
+		return 0;
+	snprintf(err, errlen, "lab %s: recording this run as its user: %s", d->rt->lab->name,
+		 strerror(-d->use_fd));
+	return d->use_fd;
 }
 
 static unsigned long long pick_seed(const struct drill *d)
@@ -180,6 +192,8 @@ static void cleanup(struct drill *d)
 		else if (!d->o->quiet && !d->o->json)
 			printf("lab %s is down\n", d->rt->lab->name);
 	}
+	if (d->rt)
+		zf_labuse_release(d->rt->lab->name, d->use_fd);
 	zf_labrt_close(d->rt);
 	zf_scenario_free(d->scn);
 	free(d->stop_since);
@@ -188,7 +202,7 @@ static void cleanup(struct drill *d)
 int zf_drill_run(const struct zf_drill_opts *o, struct zf_drill_result *res,
 		 char *err, size_t errlen)
 {
-	struct drill d = { .o = o, .sigfd = -1 };
+	struct drill d = { .o = o, .sigfd = -1, .use_fd = -1 };
 	sigset_t old;
 	int rc;
 
@@ -199,6 +213,8 @@ int zf_drill_run(const struct zf_drill_opts *o, struct zf_drill_result *res,
 	d.stop_since = zf_xcalloc(d.scn->n_stops + 1, sizeof(*d.stop_since));
 	d.seed = pick_seed(&d);
 	rc = open_lab(&d, err, errlen);
+	if (rc == 0)
+		rc = claim_lab(&d, err, errlen);
 	if (rc == 0)
 		rc = drill_plan(&d, err, errlen);
 	if (rc < 0)

@@ -47,6 +47,7 @@ struct drill {
 	struct zf_scenario *scn;
 	struct zf_labrt *rt;
 	int lab_ours;              /* brought up by this run: take it down */
+	int use_fd;                /* our claim on the lab (lab/labuse.h), or -1 */
 	unsigned long long seed;
 	/* probes */
 	struct zf_probe_spec *specs;

@@ -229,6 +229,29 @@ static void kill_one(pid_t pid, void *ctx)
 	kill(pid, SIGKILL);
 }
 
+/* Thaw every cgroup below DIR (not DIR itself). A paused host's group is
+ * frozen by itself, and thawing its parent does not thaw it: its processes
+ * would hold their SIGKILL forever (a drill killed mid-pause, then down). */
+static void thaw_below(const struct zf_cg *cg, const char *dir)
+{
+	char path[512], ctl[600];
+	struct dirent *de;
+	DIR *d = opendir(dir);
+
+	if (!d)
+		return;
+	while ((de = readdir(d)) != NULL) {
+		if (de->d_type != DT_DIR || de->d_name[0] == '.' ||
+		    zf_fmt(path, sizeof(path), "%s/%s", dir, de->d_name))
+			continue;
+		if (zf_fmt(ctl, sizeof(ctl), "%s/%s", path, cg->version == 1 ?
+			   "freezer.state" : "cgroup.freeze") == 0)
+			cg_write(ctl, cg->version == 1 ? "THAWED" : "0");
+		thaw_below(cg, path);
+	}
+	closedir(d);
+}
+
 int zf_cg_kill(const struct zf_cg *cg, const char *rel, unsigned long long timeout_ns)
 {
 	char path[256];
@@ -245,6 +268,7 @@ int zf_cg_kill(const struct zf_cg *cg, const char *rel, unsigned long long timeo
 	for (;;) {
 		int left = for_each_pid(path, kill_one, NULL);
 		if (frozen) {
+			thaw_below(cg, path);
 			zf_cg_freeze(cg, rel, 0);
 			frozen = 0;
 		}

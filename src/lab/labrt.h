@@ -9,6 +9,7 @@
  *   /run/zonefall/<lab>/journal        the fault journal (fault layer)
  *   /run/zonefall/<lab>/hosts          the lab's /etc/hosts
  *   /run/zonefall/<lab>/h/<host>/      init.json, init.pid, ctl.sock
+ *   /run/zonefall/<lab>/drills/<pid>   drills using the lab (labuse.h)
  * Data (survives power cycles, removed by `down` unless --keep-data):
  *   /var/lib/zonefall/<lab>/<host>/    {data}; logs in log/ */
 #ifndef ZF_LAB_LABRT_H

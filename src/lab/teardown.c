@@ -5,6 +5,7 @@
 #include "lab/emu.h"
 #include "lab/lab.h"
 #include "lab/inventory.h"
+#include "lab/labuse.h"
 #include "lab/netns.h"
 #include "lab/nft.h"
 #include "util/fsutil.h"
@@ -19,6 +20,9 @@
 #include <sys/mount.h>
 #include <sys/stat.h>
 #include <unistd.h>
+
+/* How long `down` lets running drills end (revert, final reads, report). */
+#define DRILL_STOP_NS (60ull * 1000 * 1000 * 1000)
 
 static const char *cg_rel(const char *name)
 {
@@ -195,7 +199,17 @@ int zf_lab_down_locked(const char *name, int keep_data, char *err, size_t errlen
 
 int zf_lab_down(const char *name, int keep_data, char *err, size_t errlen)
 {
-	int fd = zf_labrt_lock(name), rc;
+	size_t drills = 0;
+	int fd, rc;
+
+	/* A drill reverts its faults (and takes down a lab it brought up)
+	 * under the lab's lock: let it finish before we take the lock. */
+	rc = zf_labuse_stop_all(name, DRILL_STOP_NS, &drills, err, errlen);
+	if (rc < 0)
+		return rc;
+	if (drills)
+		zf_info("lab %s: stopped %zu drill%s using it", name, drills, drills == 1 ? "" : "s");
+	fd = zf_labrt_lock(name);
 
 	if (fd == -ENOENT) {
 		snprintf(err, errlen, "no lab named '%s' is up", name);

@@ -2,7 +2,9 @@
 # cgroup v2: the same lab life cycle on a v2 hierarchy. On this (hybrid)
 # machine the unified hierarchy is mounted at /sys/fs/cgroup/unified and is
 # chosen with ZF_CGROUP2_ROOT at `up`; every later command must keep using
-# it without being told (the choice is kept in the lab's state).
+# it without being told (the choice is kept in the lab's state). `down`
+# with a host still paused kills it too (v2 lets SIGKILL end frozen tasks;
+# on v1 down thaws them first, tested by t_down_during_run).
 source "$(dirname "$0")/lib.sh"
 
 if [ -f /sys/fs/cgroup/cgroup.controllers ]; then
@@ -44,6 +46,9 @@ ok "pause/resume through cgroup.freeze"
 zf inject power-off "host a1" --json >"$WORK/off.json"
 [ -z "$(find "$V2/zonefall/$LAB/a1" -name cgroup.procs -exec cat {} +)" ] || fail "a1 processes survive"
 ok "power-off empties the host's v2 cgroup ($(json_get "$WORK/off.json" 'j["apply_ms"]') ms)"
-zf down $LAB >/dev/null
+# A pause left applied (a drill killed mid-fault): down still kills it all.
+zf inject pause "host b1" >/dev/null
+grep -q 'frozen 1' "$V2/zonefall/$LAB/b1/cgroup.events" || fail "b1 not frozen"
+zf down $LAB >/dev/null || fail "down with a paused host failed"
 [ ! -d "$V2/zonefall/$LAB" ] || fail "v2 cgroups left after down"
 assert_same_snapshot "$WORK/before.snap" "after down (v2)"
