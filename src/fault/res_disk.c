@@ -40,6 +40,7 @@
 
 #define FILL_DIR "/run/zonefall-disk-fill"
 #define OVERLAY_MAGIC 0x794c7630
+#define FUSE_MAGIC 0x65735546      /* a disk fault's zonefall-diskfs */
 #define PAGE 4096ull
 #define STOP_TIMEOUT_NS (12 * ZF_NS_PER_S)
 
@@ -57,11 +58,16 @@ static int job_fail(struct job *j, int err, const char *what, const char *path)
 	return err > 124 ? 124 : err;
 }
 
-static int is_overlay(const char *path)
+static int fs_is(const char *path, unsigned long magic)
 {
 	struct statfs sf;
 
-	return statfs(path, &sf) == 0 && sf.f_type == OVERLAY_MAGIC;
+	return statfs(path, &sf) == 0 && (unsigned long)sf.f_type == magic;
+}
+
+static int is_overlay(const char *path)
+{
+	return fs_is(path, OVERLAY_MAGIC);
 }
 
 /* FILL_DIR is a mount point (another device than /run). */
@@ -137,6 +143,11 @@ static int fill_in_host(void *arg, int fd)
 	(void)fd;
 	if (is_overlay(j->data) || fill_mounted()) {
 		snprintf(j->msg, sizeof(j->msg), "%.300s is already filled", j->data);
+		return EALREADY;
+	}
+	if (fs_is(j->data, FUSE_MAGIC)) {   /* the overlay would stack on it */
+		snprintf(j->msg, sizeof(j->msg), "%.300s is covered by a disk fault "
+			 "(disk-slow or disk-error): revert it first", j->data);
 		return EALREADY;
 	}
 	if (stat(j->data, &st) < 0)

@@ -5,6 +5,7 @@
 # with EIO inside the host only, at about the configured rate; revert
 # removes the FUSE mount and its daemon and writes are fast and succeed
 # again; `zonefall status` shows what the daemon delayed or failed;
+# disk-fill on a host under a disk fault is refused;
 # `recover` after SIGKILL of `inject` (applied or half-way) leaves nothing;
 # the machine is as before. Lab: tests/labs/good/diskio.yaml.
 source "$(dirname "$0")/lib.sh"
@@ -115,7 +116,10 @@ m = re.fullmatch(r"disk: (\d+) operations? on 1 host, (\d+) delayed \(\+([\d.]+)
 assert m and int(m[2]) >= 20 and int(m[1]) >= int(m[2]) and 49.5 <= float(m[3]) <= 51, m
 PY
 zf status $LAB | grep -q "delivered: disk: " || fail "status text does not print the delivered line"
-ok "disk-slow: status reports the operations the daemon delayed ($got)"
+if Z inject disk-fill 'host db-a' >"$WORK/fill.out" 2>&1; then fail "disk-fill stacked on the disk fault"; fi
+grep -q "covered by a disk fault" "$WORK/fill.out" || fail "disk-fill refused without saying why: $(cat "$WORK/fill.out")"
+[ "$(active_faults)" = 1 ] || fail "the refused disk-fill left a fault"
+ok "disk-slow: status reports the operations the daemon delayed ($got); disk-fill on top is refused"
 Z revert >/dev/null || fail "revert disk-slow"
 assert_clean "disk-slow revert"
 after_in=$(in_host wf.py 20)
