@@ -29,9 +29,11 @@ int zf_lab_up(const char *path, const struct zf_up_opts *opts,
 	      struct zf_labrt **out, struct zf_up_times *times, char *err,
 	      size_t errlen);
 
-/* Tear down the lab NAME from its inventory. KEEP_DATA keeps the hosts' data
- * directories. Returns 0 when the lab is gone, -ENOENT when there was no
- * such lab, -EBUSY (ERR names what) when something could not be removed. */
+/* Tear down the lab NAME from its inventory, after stopping the drills that
+ * use it (lab/labuse.h). KEEP_DATA keeps the hosts' data directories.
+ * Returns 0 when the lab is gone, -ENOENT when there was no such lab,
+ * -ETIMEDOUT when a drill would not stop, -EBUSY (ERR names what) when
+ * something could not be removed. */
 int zf_lab_down(const char *name, int keep_data, char *err, size_t errlen);
 
 /* The same, for a caller that already holds the lab's lock (zf_labrt_lock). */

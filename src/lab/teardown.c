@@ -210,7 +210,8 @@ int zf_lab_down(const char *name, int keep_data, char *err, size_t errlen)
 	if (drills)
 		zf_info("lab %s: stopped %zu drill%s using it", name, drills, drills == 1 ? "" : "s");
 	fd = zf_labrt_lock(name);
-
+	if (fd == -ENOENT && drills)
+		return 0;     /* the drill had brought the lab up and took it down */
 	if (fd == -ENOENT) {
 		snprintf(err, errlen, "no lab named '%s' is up", name);
 		return fd;

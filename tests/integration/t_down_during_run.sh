@@ -46,6 +46,7 @@ down_during() {
   set +e; wait $pid; local rc=$?; set -e
   [ $rc -eq 1 ] || { cat "$WORK/$what.out"; fail "$what: the drill exited $rc, want 1 (interrupted)"; }
   grep -q "stopped 1 drill" "$WORK/down.out" || fail "$what: down does not say it stopped the drill: $(cat "$WORK/down.out")"
+  grep -q "lab $LAB is down" "$WORK/down.out" || fail "$what: down does not say the lab is down: $(cat "$WORK/down.out")"
   [ ! -e /run/zonefall/$LAB ] || fail "$what: one down left the lab ($(cat /run/zonefall/$LAB/phase 2>/dev/null))"
   local run=$(ls -d "$WORK/runs-$what"/*-long* | tail -n1)
   python3 - "$run/run.json" <<'PY' || fail "$what: the drill's report is not an interrupted run with its faults reverted"
