@@ -69,8 +69,8 @@ static int held(const char *path)
 }
 
 /* Pids of the other drills holding a claim on lab NAME, into PIDS (at most
- * MAX); their count. With SIGNAL, each is sent SIGTERM. */
-static size_t running(const char *name, pid_t *pids, size_t max, int signal)
+ * MAX); their count. With ASK, each is sent SIGTERM. */
+static size_t running(const char *name, pid_t *pids, size_t max, int ask)
 {
 	char dir[PATH_MAX], path[PATH_MAX + 32];
 	struct dirent *de;
@@ -86,7 +86,7 @@ static size_t running(const char *name, pid_t *pids, size_t max, int signal)
 			continue;
 		if (zf_fmt(path, sizeof(path), "%s/%s", dir, de->d_name) || !held(path))
 			continue;
-		if (signal)
+		if (ask)
 			kill((pid_t)pid, SIGTERM);
 		pids[n++] = (pid_t)pid;
 	}
