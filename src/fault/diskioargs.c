@@ -269,3 +269,12 @@ void zf_diskio_describe(const struct zf_diskio *d, char *buf, size_t len)
 			 d->rate_ppm % 10000, ops, zf_diskio_errno_name(d->error) ?
 			 zf_diskio_errno_name(d->error) : "?");
 }
+
+enum zf_diskio_mode zf_diskio_mode_of(const char *kind)
+{
+	if (!strcmp(kind, "disk-slow"))
+		return ZF_DISKIO_SLOW;
+	if (!strcmp(kind, "disk-error"))
+		return ZF_DISKIO_ERROR;
+	return 0;
+}

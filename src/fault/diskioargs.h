@@ -62,6 +62,10 @@ const char *zf_diskio_op_name(unsigned bit);
 /* The name of an errno the parser accepts ("EIO"), or NULL. */
 const char *zf_diskio_errno_name(int error);
 
+/* The mode of fault kind KIND ("disk-slow", "disk-error"), or 0 when KIND
+ * is not a disk I/O fault. */
+enum zf_diskio_mode zf_diskio_mode_of(const char *kind);
+
 /* One line describing D ("50.000 ms on read,write,fsync"; "10% of
  * write fail with EIO") into BUF. */
 void zf_diskio_describe(const struct zf_diskio *d, char *buf, size_t len);

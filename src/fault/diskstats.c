@@ -1,6 +1,5 @@
 /* diskstats.c - see diskstats.h. */
 #include "fault/diskstats.h"
-#include "fault/diskioargs.h"
 
 #include <errno.h>
 #include <stdio.h>
@@ -75,8 +74,8 @@ void zf_diskstats_add(struct zf_diskstats *a, const struct zf_diskstats *b)
 	a->failed += b->failed;
 }
 
-void zf_diskstats_describe(const struct zf_diskstats *s, int mode, size_t hosts,
-			   char *buf, size_t len)
+void zf_diskstats_describe(const struct zf_diskstats *s, enum zf_diskio_mode mode,
+			   size_t hosts, char *buf, size_t len)
 {
 	char what[96];
 

@@ -14,6 +14,8 @@
 
 #include <stddef.h>
 
+#include "fault/diskioargs.h"
+
 #define ZF_DISKSTATS_LINE_MAX 160   /* a longer file is not ours */
 
 struct zf_diskstats {
@@ -31,9 +33,9 @@ int zf_diskstats_parse(const char *text, size_t len, struct zf_diskstats *s);
 /* Add B to A (the counters of several hosts of one fault). */
 void zf_diskstats_add(struct zf_diskstats *a, const struct zf_diskstats *b);
 
-/* "disk: N ops on H hosts, D delayed (+X ms each), F failed", the parts
- * that apply to MODE (1 slow, 2 error; enum zf_diskio_mode). */
-void zf_diskstats_describe(const struct zf_diskstats *s, int mode, size_t hosts,
-			   char *buf, size_t len);
+/* "disk: N operations on H hosts, D delayed (+X ms each)" for disk-slow,
+ * "..., F failed" for disk-error. */
+void zf_diskstats_describe(const struct zf_diskstats *s, enum zf_diskio_mode mode,
+			   size_t hosts, char *buf, size_t len);
 
 #endif

@@ -1,5 +1,6 @@
 /* fault.c - journal-first inject and verified revert, for every kind. */
 #include "fault/fault.h"
+#include "fault/diskioargs.h"
 #include "fault/dnsargs.h"
 #include "fault/journal.h"
 #include "fault/linkargs.h"
@@ -404,7 +405,7 @@ int zf_fault_delivered(const struct zf_labrt *rt, const char *kind, const char *
 		return zf_fault_link_delivered(rt, id, buf, len);
 	if (zf_dnsargs_is_dns_kind(kind))
 		return zf_fault_dns_delivered(rt, id, buf, len);
-	if (!strcmp(kind, "disk-slow") || !strcmp(kind, "disk-error"))
+	if (zf_diskio_mode_of(kind))
 		return zf_fault_disk_delivered(rt, kind, id, buf, len);
 	return -ENOENT;
 }

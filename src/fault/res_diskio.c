@@ -203,7 +203,7 @@ static void zf_diskfs_binary(char *buf, size_t len)
 
 static int is_disk_kind(const struct zf_fault *f)
 {
-	return !strcmp(f->kind->name, "disk-slow") ? ZF_DISKIO_SLOW : ZF_DISKIO_ERROR;
+	return zf_diskio_mode_of(f->kind->name);
 }
 
 /* Run FN for host H; 0 or a negative errno with c->err set. J->fstype
@@ -462,8 +462,7 @@ int zf_fault_disk_delivered(const struct zf_labrt *rt, const char *kind, const c
 	}
 	if (!hosts)
 		return -ENOENT;
-	zf_diskstats_describe(&sum, strcmp(kind, "disk-slow") ? ZF_DISKIO_ERROR : ZF_DISKIO_SLOW,
-			      hosts, buf, len);
+	zf_diskstats_describe(&sum, zf_diskio_mode_of(kind), hosts, buf, len);
 	return 0;
 }
 

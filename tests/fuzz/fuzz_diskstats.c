@@ -25,7 +25,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	if (memcmp(line, data, size < (size_t)n ? size : (size_t)n) ||
 	    (size != (size_t)n && size != (size_t)n - 1))
 		ZF_BUG("formatting '%.*s' gives '%s'", (int)size, (const char *)data, line);
-	zf_diskstats_describe(&s, 1, 1, desc, sizeof(desc));
-	zf_diskstats_describe(&s, 2, 3, desc, sizeof(desc));
+	zf_diskstats_describe(&s, ZF_DISKIO_SLOW, 1, desc, sizeof(desc));
+	zf_diskstats_describe(&s, ZF_DISKIO_ERROR, 3, desc, sizeof(desc));
 	return 0;
 }

@@ -24,6 +24,9 @@ static void test_slow(void **state)
 	char err[256] = "";
 
 	(void)state;
+	assert_int_equal(zf_diskio_mode_of("disk-slow"), ZF_DISKIO_SLOW);
+	assert_int_equal(zf_diskio_mode_of("disk-error"), ZF_DISKIO_ERROR);
+	assert_int_equal(zf_diskio_mode_of("disk-fill"), 0);
 	assert_int_equal(zf_diskio_parse(ZF_DISKIO_SLOW, "50ms", &d, err, sizeof(err)), 0);
 	assert_int_equal(d.delay_us, 50000);
 	assert_int_equal(d.ops, ZF_DISKIO_DEFAULT);
